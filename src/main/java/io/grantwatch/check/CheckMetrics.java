@@ -1,0 +1,44 @@
+package io.grantwatch.check;
+
+import io.grantwatch.core.NewEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** The checks' meters: checks by outcome, their latency, events by type. Thread-safe. */
+public final class CheckMetrics {
+    private final MeterRegistry registry;
+    private final Timer latency;
+
+    public CheckMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.latency = Timer.builder("grantwatch.check.duration")
+                .description("Time of one check, the call to Atlassian included")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    void checked(Outcome outcome) {
+        String name = switch (outcome) {
+            case Outcome.Valid valid -> "valid";
+            case Outcome.Expired expired -> "token_expired";
+            case Outcome.Revoked revoked -> "revoked";
+            case Outcome.Transient failure -> "transient";
+        };
+        Counter.builder("grantwatch.checks").description("Checks by outcome").tag("outcome", name).register(registry).increment();
+    }
+
+    void emitted(NewEvent event) {
+        Counter.builder("grantwatch.events").description("Events written, by type")
+                .tag("type", event.type().wireName()).register(registry).increment();
+    }
+
+    void timed(Duration duration) {
+        latency.record(duration);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+}

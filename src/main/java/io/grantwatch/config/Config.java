@@ -1,0 +1,116 @@
+package io.grantwatch.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The daemon's configuration, bound from YAML by {@link ConfigLoader}. Every key has a default, so
+ * an empty file (or none) is a valid configuration: embedded H2 in {@code ./data}, HTTP on 8080.
+ * Immutable; the nested records are the YAML sections.
+ */
+public record Config(
+        Path dataDir, Database database, Atlassian atlassian, Polling polling, Http http, Encryption encryption) {
+
+    public static Config defaults() {
+        return new Config(null, null, null, null, null, null);
+    }
+
+    public Config {
+        dataDir = dataDir != null ? dataDir : Path.of("data");
+        database = database != null ? database : new Database(null, null, null, null);
+        atlassian = atlassian != null ? atlassian : new Atlassian(null, null, null, null, null);
+        polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null);
+        encryption = encryption != null ? encryption : new Encryption(null);
+    }
+
+    /** The JDBC URL, with the embedded default resolved against {@code dataDir}. */
+    public String jdbcUrl() {
+        if (database.url() != null) {
+            return database.url();
+        }
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("grantwatch") + ";AUTO_SERVER=FALSE";
+    }
+
+    public record Database(String url, String username, String password, Integer poolSize) {
+        public Database {
+            poolSize = poolSize != null ? poolSize : 16;
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", username=" + username + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    public record Atlassian(URI apiBaseUrl, URI authBaseUrl, String clientId, String clientSecret, Duration requestTimeout) {
+        public Atlassian {
+            apiBaseUrl = apiBaseUrl != null ? apiBaseUrl : URI.create("https://api.atlassian.com");
+            authBaseUrl = authBaseUrl != null ? authBaseUrl : URI.create("https://auth.atlassian.com");
+            requestTimeout = requestTimeout != null ? requestTimeout : Duration.ofSeconds(10);
+        }
+
+        public boolean canRefresh() {
+            return clientId != null && !clientId.isBlank() && clientSecret != null && !clientSecret.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return "Atlassian[apiBaseUrl=" + apiBaseUrl + ", authBaseUrl=" + authBaseUrl + ", clientId=" + clientId + "]";
+        }
+    }
+
+    /**
+     * @param interval how often each grant is checked
+     * @param batchSize how many due grants one dispatcher claims at a time
+     * @param dispatchers how many claim-and-check loops run on each node (Quartz jobs)
+     * @param concurrency how many accessible-resources calls one node has in flight at most
+     * @param degradedAfter consecutive transient failures before a grant is DEGRADED
+     * @param retryBackoff the first retry delay after a transient failure; it doubles up to {@code interval}
+     */
+    public record Polling(
+            Duration interval,
+            Integer batchSize,
+            Integer dispatchers,
+            Integer concurrency,
+            Integer degradedAfter,
+            Duration retryBackoff,
+            Duration dispatchPeriod) {
+        public Polling {
+            interval = interval != null ? interval : Duration.ofMinutes(5);
+            batchSize = batchSize != null ? batchSize : 500;
+            dispatchers = dispatchers != null ? dispatchers : 4;
+            concurrency = concurrency != null ? concurrency : 512;
+            degradedAfter = degradedAfter != null ? degradedAfter : 3;
+            retryBackoff = retryBackoff != null ? retryBackoff : Duration.ofSeconds(15);
+            dispatchPeriod = dispatchPeriod != null ? dispatchPeriod : Duration.ofSeconds(1);
+        }
+    }
+
+    public record Http(Integer port, String host, String apiKey, Long maxBodyBytes) {
+        public Http {
+            port = port != null ? port : 8080;
+            host = host != null ? host : "0.0.0.0";
+            maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 64 * 1024L;
+        }
+
+        @Override
+        public String toString() {
+            return "Http[port=" + port + ", host=" + host + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
+        }
+    }
+
+    public record Encryption(String key) {
+        @Override
+        public String toString() {
+            return "Encryption[key=" + (key == null ? "none" : "set") + "]";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Config[dataDir=" + dataDir + ", database=" + database.url() + ", " + atlassian + ", " + polling + ", "
+                + http + ", " + encryption + "]";
+    }
+}

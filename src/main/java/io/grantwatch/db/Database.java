@@ -1,0 +1,104 @@
+package io.grantwatch.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.grantwatch.config.Config;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The connection pool, the schema and the {@link Jdbi} handle on top of them. H2 (embedded) and
+ * PostgreSQL run the same migrations from {@code db/migration}. Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final boolean postgres;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        this.postgres = dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
+    }
+
+    /** Opens the pool and checks that the database answers; {@link DatabaseUnavailableException} if not. */
+    public static Database open(Config config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.jdbcUrl());
+        if (config.database().username() != null) {
+            hikari.setUsername(config.database().username());
+        } else if (config.jdbcUrl().startsWith("jdbc:h2:")) {
+            hikari.setUsername("sa");
+        }
+        hikari.setPassword(config.database().password());
+        hikari.setMaximumPoolSize(config.database().poolSize());
+        hikari.setPoolName("grantwatch");
+        hikari.setConnectionTimeout(10_000);
+        hikari.setInitializationFailTimeout(10_000);
+        if (config.jdbcUrl().startsWith("jdbc:postgresql:")) {
+            hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        try {
+            return new Database(new HikariDataSource(hikari));
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new DatabaseUnavailableException("cannot connect to the database at " + redact(config.jdbcUrl()) + ": "
+                    + rootMessage(e));
+        }
+    }
+
+    public void migrate() {
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot migrate the database schema: " + rootMessage(e));
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** True when a connection can be had and answers a trivial query. */
+    public boolean isUp() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** JDBC URLs may carry a password as a parameter; never show one. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

@@ -1,0 +1,224 @@
+package io.grantwatch.db;
+
+import io.grantwatch.core.GrantStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** All SQL on {@code grants}. Works on the handle (and so the transaction) it is given. */
+public final class GrantDao {
+    private static final String COLUMNS = "id, external_id, label, status, access_token, refresh_token, token_key_id, "
+            + "token_version, access_expires_at, consented_at, created_at, last_checked_at, last_changed_at, "
+            + "next_check_at, failures, last_error, snapshot_id, sites_hash, snapshot_seen_at, deleted_at";
+
+    private final Handle handle;
+
+    public GrantDao(Handle handle) {
+        this.handle = handle;
+    }
+
+    public record NewGrant(
+            String externalId,
+            String label,
+            String accessToken,
+            String refreshToken,
+            String tokenKeyId,
+            Instant accessExpiresAt,
+            Instant consentedAt,
+            Instant createdAt,
+            Instant nextCheckAt) {}
+
+    public long insert(NewGrant grant) {
+        return handle.createUpdate("INSERT INTO grants (external_id, label, status, access_token, refresh_token, "
+                        + "token_key_id, access_expires_at, consented_at, created_at, next_check_at) VALUES (:externalId, "
+                        + ":label, 'PENDING', :accessToken, :refreshToken, :tokenKeyId, :accessExpiresAt, :consentedAt, "
+                        + ":createdAt, :nextCheckAt)")
+                .bindMethods(grant)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+    }
+
+    public Optional<GrantRow> find(long id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE id = :id")
+                .bind("id", id)
+                .map(GrantDao::map)
+                .findOne();
+    }
+
+    public Optional<GrantRow> findByExternalId(String externalId) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE external_id = :externalId")
+                .bind("externalId", externalId)
+                .map(GrantDao::map)
+                .findOne();
+    }
+
+    /** Grants still monitored, by id, after the cursor. */
+    public List<GrantRow> list(long afterId, int limit) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE deleted_at IS NULL AND id > :after "
+                        + "ORDER BY id LIMIT :limit")
+                .bind("after", afterId)
+                .bind("limit", limit)
+                .map(GrantDao::map)
+                .list();
+    }
+
+    /** Locks the rows (in id order, so that two writers cannot deadlock) and returns them by id. */
+    public Map<Long, GrantRow> lock(Collection<Long> ids) {
+        Map<Long, GrantRow> rows = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return rows;
+        }
+        handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
+                .bindList("ids", List.copyOf(ids))
+                .map(GrantDao::map)
+                .forEach(row -> rows.put(row.id(), row));
+        return rows;
+    }
+
+    /**
+     * The grants due for a check, locked; rows that another node is claiming right now are skipped
+     * rather than waited for, so that nodes never queue behind each other.
+     */
+    public List<GrantRow> lockDue(Instant now, int limit) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE next_check_at <= :now "
+                        + "ORDER BY next_check_at LIMIT :limit FOR UPDATE SKIP LOCKED")
+                .bind("now", now)
+                .bind("limit", limit)
+                .map(GrantDao::map)
+                .list();
+    }
+
+    public void setNextChecks(Map<Long, Instant> nextChecks) {
+        if (nextChecks.isEmpty()) {
+            return;
+        }
+        PreparedBatch batch = handle.prepareBatch("UPDATE grants SET next_check_at = :next WHERE id = :id");
+        nextChecks.forEach((id, next) -> batch.bind("id", id).bind("next", next).add());
+        batch.execute();
+    }
+
+    /** The common case of a check: the same state as before, still healthy. One batched statement. */
+    public void confirm(Map<Long, Instant> checkedAt) {
+        if (checkedAt.isEmpty()) {
+            return;
+        }
+        PreparedBatch batch = handle.prepareBatch("UPDATE grants SET last_checked_at = :at, snapshot_seen_at = :at, "
+                + "failures = 0, last_error = NULL WHERE id = :id");
+        checkedAt.forEach((id, at) -> batch.bind("id", id).bind("at", at).add());
+        batch.execute();
+    }
+
+    /** What a check concluded about a grant, as {@link #record} writes it. */
+    public record CheckState(
+            GrantStatus status,
+            int failures,
+            String lastError,
+            Instant lastCheckedAt,
+            Instant lastChangedAt,
+            Long snapshotId,
+            String sitesHash,
+            Instant snapshotSeenAt) {}
+
+    /** Writes what a check concluded; when {@code reschedule} is true, {@code nextCheckAt} too (null: no more checks). */
+    public void record(long id, CheckState state, boolean reschedule, Instant nextCheckAt) {
+        handle.createUpdate("UPDATE grants SET status = :status, failures = :failures, last_error = :lastError, "
+                        + "last_checked_at = :lastCheckedAt, last_changed_at = :lastChangedAt, snapshot_id = :snapshotId, "
+                        + "sites_hash = :sitesHash, snapshot_seen_at = :snapshotSeenAt"
+                        + (reschedule ? ", next_check_at = :nextCheckAt" : "") + " WHERE id = :id")
+                .bindMethods(state)
+                .bind("id", id)
+                .bind("nextCheckAt", nextCheckAt)
+                .execute();
+    }
+
+    /** New tokens for a grant; its token version moves on so that checks with the old ones count for nothing. */
+    public boolean replaceTokens(long id, String accessToken, String refreshToken, String tokenKeyId,
+            Instant accessExpiresAt, Instant nextCheckAt) {
+        return handle.createUpdate("UPDATE grants SET access_token = :accessToken, refresh_token = :refreshToken, "
+                        + "token_key_id = :tokenKeyId, access_expires_at = :accessExpiresAt, "
+                        + "token_version = token_version + 1, next_check_at = :nextCheckAt "
+                        + "WHERE id = :id AND deleted_at IS NULL")
+                .bind("id", id)
+                .bind("accessToken", accessToken)
+                .bind("refreshToken", refreshToken)
+                .bind("tokenKeyId", tokenKeyId)
+                .bind("accessExpiresAt", accessExpiresAt)
+                .bind("nextCheckAt", nextCheckAt)
+                .execute() == 1;
+    }
+
+    /** Stops monitoring and erases the tokens; the row stays so that history and events keep their grant. */
+    public boolean delete(long id, Instant now) {
+        return handle.createUpdate("UPDATE grants SET access_token = NULL, refresh_token = NULL, token_key_id = NULL, "
+                        + "token_version = token_version + 1, next_check_at = NULL, deleted_at = :now, "
+                        + "deleted_external_id = external_id, external_id = NULL WHERE id = :id AND deleted_at IS NULL")
+                .bind("id", id)
+                .bind("now", now)
+                .execute() == 1;
+    }
+
+    public Map<GrantStatus, Long> countByStatus() {
+        Map<GrantStatus, Long> counts = new LinkedHashMap<>();
+        for (GrantStatus status : GrantStatus.values()) {
+            counts.put(status, 0L);
+        }
+        handle.createQuery("SELECT status, COUNT(*) AS n FROM grants WHERE deleted_at IS NULL GROUP BY status")
+                .map((rs, ctx) -> Map.entry(GrantStatus.valueOf(rs.getString("status")), rs.getLong("n")))
+                .forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
+        return counts;
+    }
+
+    /** The oldest due time among grants waiting for a check: how far behind schedule the checks are. */
+    public Optional<Instant> oldestDue(Instant now) {
+        return handle.createQuery("SELECT MIN(next_check_at) FROM grants WHERE next_check_at <= :now")
+                .bind("now", now)
+                .map((rs, ctx) -> instant(rs, 1))
+                .findOne();
+    }
+
+    static GrantRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+        long snapshotId = rs.getLong("snapshot_id");
+        boolean noSnapshot = rs.wasNull();
+        return new GrantRow(
+                rs.getLong("id"),
+                rs.getString("external_id"),
+                rs.getString("label"),
+                GrantStatus.valueOf(rs.getString("status")),
+                rs.getString("access_token"),
+                rs.getString("refresh_token"),
+                rs.getString("token_key_id"),
+                rs.getInt("token_version"),
+                instant(rs, "access_expires_at"),
+                instant(rs, "consented_at"),
+                instant(rs, "created_at"),
+                instant(rs, "last_checked_at"),
+                instant(rs, "last_changed_at"),
+                instant(rs, "next_check_at"),
+                rs.getInt("failures"),
+                rs.getString("last_error"),
+                noSnapshot ? null : snapshotId,
+                rs.getString("sites_hash"),
+                instant(rs, "snapshot_seen_at"),
+                instant(rs, "deleted_at"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}
