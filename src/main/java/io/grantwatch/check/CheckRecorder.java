@@ -25,11 +25,14 @@ public final class CheckRecorder {
     private final Jdbi jdbi;
     private final Judge judge;
     private final CheckMetrics metrics;
+    private final Runnable afterEvents;
 
-    public CheckRecorder(Jdbi jdbi, Judge judge, CheckMetrics metrics) {
+    /** @param afterEvents called once a transaction that wrote events has committed */
+    public CheckRecorder(Jdbi jdbi, Judge judge, CheckMetrics metrics, Runnable afterEvents) {
         this.jdbi = jdbi;
         this.judge = judge;
         this.metrics = metrics;
+        this.afterEvents = afterEvents;
     }
 
     public void record(List<Checked> results) {
@@ -67,6 +70,9 @@ public final class CheckRecorder {
         });
         results.forEach(checked -> metrics.checked(checked.outcome()));
         written.forEach(metrics::emitted);
+        if (!written.isEmpty()) {
+            afterEvents.run();
+        }
     }
 
     /** A check that used tokens since replaced, or that a newer check has already overtaken, says nothing. */

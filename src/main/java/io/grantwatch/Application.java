@@ -1,0 +1,113 @@
+package io.grantwatch;
+
+import io.grantwatch.api.HttpApi;
+import io.grantwatch.atlassian.AtlassianClient;
+import io.grantwatch.check.CheckMetrics;
+import io.grantwatch.check.CheckRecorder;
+import io.grantwatch.check.CheckService;
+import io.grantwatch.check.GrantChecker;
+import io.grantwatch.check.Judge;
+import io.grantwatch.check.Schedule;
+import io.grantwatch.config.Config;
+import io.grantwatch.crypto.EncryptionKeys;
+import io.grantwatch.crypto.TokenCipher;
+import io.grantwatch.db.Database;
+import io.grantwatch.events.EventFeed;
+import io.grantwatch.grants.GrantService;
+import io.grantwatch.schedule.Dispatchers;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where grantwatch is put together: every component is built here, by hand, with
+ * its dependencies passed in. Reading this class tells how the daemon works end to end.
+ */
+public final class Application implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+
+    private final Database database;
+    private final CheckService checks;
+    private final Dispatchers dispatchers;
+    private final HttpApi api;
+    private final GrantService grants;
+
+    private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants) {
+        this.database = database;
+        this.checks = checks;
+        this.dispatchers = dispatchers;
+        this.api = api;
+        this.grants = grants;
+    }
+
+    /** Opens the database, migrates it, and starts the scheduler and the HTTP API. */
+    public static Application start(Config config, Clock clock) {
+        TokenCipher cipher = EncryptionKeys.cipherFor(config);
+        Database database = Database.open(config);
+        try {
+            database.migrate();
+            Config.Polling polling = config.polling();
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmGcMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+
+            EventFeed feed = new EventFeed(database.jdbi(), clock, Duration.ofMillis(500));
+            Schedule schedule = new Schedule(polling.interval());
+            AtlassianClient client = new AtlassianClient(
+                    config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout());
+            CheckMetrics checkMetrics = new CheckMetrics(metrics);
+            CheckRecorder recorder = new CheckRecorder(database.jdbi(),
+                    new Judge(polling.degradedAfter(), polling.retryBackoff(), polling.interval()), checkMetrics, feed::wake);
+            CheckService checks = new CheckService(database.jdbi(), new GrantChecker(client, cipher, clock), recorder,
+                    checkMetrics, schedule, clock, polling.batchSize(), polling.concurrency());
+            Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks,
+                    polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
+            GrantService grants = new GrantService(database.jdbi(), cipher, checks, schedule, clock);
+            HttpApi api = new HttpApi(grants, feed, metrics, () -> database.isUp() && dispatchers.isRunning(), clock,
+                    config.http().apiKey(), config.http().maxBodyBytes());
+            dispatchers.start();
+            api.start(config.http().host(), config.http().port());
+            log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
+                    database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
+            return new Application(database, checks, dispatchers, api, grants);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public GrantService grants() {
+        return grants;
+    }
+
+    public CheckService checks() {
+        return checks;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Stops taking requests, lets the checks in flight finish, stops Quartz, closes the pool. */
+    @Override
+    public void close() {
+        api.close();
+        dispatchers.close();
+        checks.close();
+        database.close();
+        log.info("grantwatch stopped");
+    }
+}

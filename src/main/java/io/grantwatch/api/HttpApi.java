@@ -1,0 +1,219 @@
+package io.grantwatch.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.Json;
+import io.grantwatch.core.EventType;
+import io.grantwatch.db.SnapshotRow;
+import io.grantwatch.events.EventFeed;
+import io.grantwatch.grants.ExternalIdTakenException;
+import io.grantwatch.grants.GrantService;
+import io.grantwatch.grants.GrantView;
+import io.grantwatch.grants.UnknownGrantException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API of SPEC.md, on Javalin. Routes are declared in {@link #routes}; each handler turns
+ * a request into one call on a service and its result into JSON. Every refusal is a JSON error
+ * with a stable code; nothing unexpected becomes a 500 that shows internals.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final Set<String> REGISTER_FIELDS =
+            Set.of("accessToken", "refreshToken", "expiresIn", "expiresAt", "externalId", "label", "consentedAt");
+    private static final Set<String> TOKEN_FIELDS = Set.of("accessToken", "refreshToken", "expiresIn", "expiresAt");
+    private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+    private final GrantService grants;
+    private final EventFeed feed;
+    private final PrometheusMeterRegistry metrics;
+    private final BooleanSupplier healthy;
+    private final Clock clock;
+    private final byte[] apiKey;
+    private final Javalin app;
+
+    public HttpApi(GrantService grants, EventFeed feed, PrometheusMeterRegistry metrics, BooleanSupplier healthy,
+            Clock clock, String apiKey, long maxBodyBytes) {
+        this.grants = grants;
+        this.feed = feed;
+        this.metrics = metrics;
+        this.healthy = healthy;
+        this.clock = clock;
+        this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = true;
+            config.http.maxRequestSize = maxBodyBytes;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+        });
+        routes();
+        errors();
+    }
+
+    private void routes() {
+        app.before("/v1/*", this::authorize);
+        app.post("/v1/grants", this::register);
+        app.get("/v1/grants", this::list);
+        app.get("/v1/grants/{id}", ctx -> ctx.json(grants.get(Requests.id(ctx))));
+        app.put("/v1/grants/{id}/tokens", this::replaceTokens);
+        app.delete("/v1/grants/{id}", this::delete);
+        app.post("/v1/grants/{id}/check", ctx -> ctx.json(grants.check(Requests.id(ctx))));
+        app.get("/v1/grants/{id}/snapshots", this::snapshots);
+        app.get("/v1/grants/{id}/access", this::access);
+        app.get("/v1/events", this::events);
+        app.get("/health", this::health);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+
+    private void errors() {
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+        app.exception(UnknownGrantException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage()));
+        app.exception(ExternalIdTakenException.class, (e, ctx) -> error(ctx, 409, "conflict", e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            // The exception may carry anything; the log gets its type and place, the client a generic message.
+            log.error("Unexpected failure on {} {}: {}", ctx.method(), ctx.matchedPath(), e.getClass().getName(), e);
+            error(ctx, 500, "internal_error", "the request failed on the server; see its log");
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null) {
+                error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed here"));
+    }
+
+    private void authorize(Context ctx) {
+        if (apiKey == null) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        byte[] given = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
+        if (!MessageDigest.isEqual(apiKey, given)) {
+            throw new ApiException(401, "unauthorized", "a valid API key is needed: Authorization: Bearer <http.apiKey>");
+        }
+    }
+
+    private void register(Context ctx) {
+        ObjectNode body = Requests.object(ctx, REGISTER_FIELDS);
+        GrantView grant = grants.register(new GrantService.Registration(
+                Requests.string(body, "externalId", false, 255),
+                Requests.string(body, "label", false, 1000),
+                Requests.tokens(body, clock),
+                Requests.instant(body, "consentedAt")));
+        ctx.status(201).header("Location", "/v1/grants/" + grant.id()).json(grant);
+    }
+
+    private void list(Context ctx) {
+        int limit = Requests.limit(ctx);
+        List<GrantView> page = grants.list(Requests.cursor(ctx, "after", 0), limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("grants", page);
+        body.put("nextCursor", page.size() == limit ? String.valueOf(page.getLast().id()) : null);
+        ctx.json(body);
+    }
+
+    private void replaceTokens(Context ctx) {
+        long id = Requests.id(ctx);
+        ObjectNode body = Requests.object(ctx, TOKEN_FIELDS);
+        ctx.json(grants.replaceTokens(id, Requests.tokens(body, clock)));
+    }
+
+    private void delete(Context ctx) {
+        grants.delete(Requests.id(ctx));
+        ctx.status(204);
+    }
+
+    private void snapshots(Context ctx) {
+        int limit = Requests.limit(ctx);
+        List<SnapshotRow> rows = grants.history(Requests.id(ctx), Requests.cursor(ctx, "before", Long.MAX_VALUE), limit);
+        List<Map<String, Object>> snapshots = rows.stream().map(row -> {
+            Map<String, Object> snapshot = new LinkedHashMap<>();
+            snapshot.put("id", row.id());
+            snapshot.put("sites", row.sites().list());
+            snapshot.put("firstSeenAt", row.firstSeenAt());
+            snapshot.put("lastSeenAt", row.lastSeenAt());
+            return snapshot;
+        }).toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("snapshots", snapshots);
+        body.put("nextCursor", rows.size() == limit ? String.valueOf(rows.getLast().id()) : null);
+        ctx.json(body);
+    }
+
+    private void access(Context ctx) {
+        long id = Requests.id(ctx);
+        String cloudId = ctx.queryParam("cloudId");
+        if (cloudId == null || cloudId.isBlank()) {
+            throw ApiException.badRequest("missing_parameter", "'cloudId' is required");
+        }
+        ctx.json(grants.access(id, cloudId, Requests.nonEmpty(ctx.queryParams("scope"))));
+    }
+
+    private void events(Context ctx) throws InterruptedException {
+        long after = Requests.cursor(ctx, "after", 0);
+        int limit = Requests.limit(ctx);
+        Long grantId = Requests.optionalId(ctx, "grantId");
+        List<String> types = Requests.nonEmpty(ctx.queryParams("type"));
+        for (String type : types) {
+            if (EventType.fromWireName(type).isEmpty()) {
+                throw ApiException.badRequest("invalid_parameter", "unknown event type '" + Requests.printable(type) + "'");
+            }
+        }
+        EventFeed.Page page = feed.read(after, limit, grantId, types, Requests.duration(ctx, "wait", MAX_WAIT));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("events", page.events());
+        body.put("nextCursor", String.valueOf(page.nextCursor()));
+        ctx.json(body);
+    }
+
+    private void health(Context ctx) {
+        boolean up = healthy.getAsBoolean();
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
+    }
+
+    private static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).json(Map.of("error", code, "message", message));
+    }
+
+    private static String codeFor(int status) {
+        return switch (status) {
+            case 413 -> "payload_too_large";
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            default -> "http_" + status;
+        };
+    }
+
+    public HttpApi start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,193 @@
+package io.grantwatch.api;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.Json;
+import io.grantwatch.grants.Tokens;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads request bodies and parameters by hand, so that every mistake gets a message that names the
+ * field, and no message ever repeats a value (a value may be a token).
+ */
+final class Requests {
+    static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    private static final Duration MAX_EXPIRES_IN = Duration.ofDays(3650);
+
+    private Requests() {}
+
+    /** The body as a JSON object whose fields are all among {@code allowed}. */
+    static ObjectNode object(Context ctx, Set<String> allowed) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("malformed_body", "the request body is not valid JSON"
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")" : ""));
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("malformed_body", "the request body cannot be read");
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("malformed_body", "the request body must be a JSON object");
+        }
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw ApiException.badRequest("unknown_field", "unknown field '" + printable(name) + "'; expected some of "
+                        + allowed.stream().sorted().toList());
+            }
+        }
+        return (ObjectNode) node;
+    }
+
+    static String string(ObjectNode body, String field, boolean required, int maxLength) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw ApiException.badRequest("missing_field", "'" + field + "' is required");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("invalid_field", "'" + field + "' must be a string");
+        }
+        String text = value.asText();
+        if (required && text.isBlank()) {
+            throw ApiException.badRequest("invalid_field", "'" + field + "' must not be empty");
+        }
+        if (text.length() > maxLength) {
+            throw ApiException.badRequest("invalid_field", "'" + field + "' is longer than " + maxLength + " characters");
+        }
+        return text;
+    }
+
+    /** accessToken, refreshToken?, and expiresIn (seconds) or expiresAt (ISO-8601). */
+    static Tokens tokens(ObjectNode body, Clock clock) {
+        String accessToken = string(body, "accessToken", true, MAX_TOKEN_LENGTH);
+        String refreshToken = string(body, "refreshToken", false, MAX_TOKEN_LENGTH);
+        if (refreshToken != null && refreshToken.isBlank()) {
+            throw ApiException.badRequest("invalid_field", "'refreshToken' must not be empty");
+        }
+        JsonNode expiresIn = body.get("expiresIn");
+        Instant expiresAt = instant(body, "expiresAt");
+        if (expiresIn != null && !expiresIn.isNull()) {
+            if (expiresAt != null) {
+                throw ApiException.badRequest("invalid_field", "give 'expiresIn' or 'expiresAt', not both");
+            }
+            if (!expiresIn.canConvertToLong() || !expiresIn.isIntegralNumber() || expiresIn.asLong() <= 0
+                    || expiresIn.asLong() > MAX_EXPIRES_IN.toSeconds()) {
+                throw ApiException.badRequest("invalid_field", "'expiresIn' must be a whole number of seconds, from 1 to "
+                        + MAX_EXPIRES_IN.toSeconds());
+            }
+            expiresAt = clock.instant().plusSeconds(expiresIn.asLong());
+        }
+        return new Tokens(accessToken, refreshToken, expiresAt);
+    }
+
+    static Instant instant(ObjectNode body, String field) {
+        String text = string(body, field, false, 64);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeException e) {
+            throw ApiException.badRequest("invalid_field", "'" + field + "' must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    static long id(Context ctx) {
+        String text = ctx.pathParam("id");
+        try {
+            long id = Long.parseLong(text);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through: not an id we could have given out
+        }
+        // The text is not echoed: someone may have pasted a token where the id goes.
+        throw new ApiException(404, "not_found", "no grant has that id");
+    }
+
+    static int limit(Context ctx) {
+        String text = ctx.queryParam("limit");
+        if (text == null) {
+            return 100;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= 1000) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest("invalid_parameter", "'limit' must be a whole number from 1 to 1000");
+    }
+
+    /** A cursor is the id of the last item seen; absent means from the start. */
+    static long cursor(Context ctx, String name, long absent) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return absent;
+        }
+        try {
+            long cursor = Long.parseLong(text);
+            if (cursor >= 0) {
+                return cursor;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest("invalid_cursor", "'" + name + "' must be a cursor this API gave out");
+    }
+
+    static Long optionalId(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_parameter", "'" + name + "' must be a grant id");
+        }
+    }
+
+    static Duration duration(Context ctx, String name, Duration max) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration duration = Duration.parse(text);
+            if (!duration.isNegative() && duration.compareTo(max) <= 0) {
+                return duration;
+            }
+        } catch (DateTimeException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest("invalid_parameter", "'" + name + "' must be an ISO-8601 duration from PT0S to " + max);
+    }
+
+    static List<String> nonEmpty(List<String> values) {
+        return values.stream().filter(value -> !value.isBlank()).toList();
+    }
+
+    /** Echoes short identifiers back in messages, but nothing long enough to be a token. */
+    static String printable(String text) {
+        String clean = text.replaceAll("[^\\x20-\\x7E]", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
+    }
+}

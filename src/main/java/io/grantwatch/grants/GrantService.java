@@ -1,0 +1,163 @@
+package io.grantwatch.grants;
+
+import io.grantwatch.check.CheckService;
+import io.grantwatch.check.Schedule;
+import io.grantwatch.core.GrantStatus;
+import io.grantwatch.core.Site;
+import io.grantwatch.core.Sites;
+import io.grantwatch.crypto.TokenCipher;
+import io.grantwatch.db.GrantDao;
+import io.grantwatch.db.GrantRow;
+import io.grantwatch.db.SnapshotDao;
+import io.grantwatch.db.SnapshotRow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** What the API does with grants: register, read, replace tokens, delete, check, preflight. Thread-safe. */
+public final class GrantService {
+    private final Jdbi jdbi;
+    private final TokenCipher cipher;
+    private final CheckService checks;
+    private final Schedule schedule;
+    private final Clock clock;
+
+    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Schedule schedule, Clock clock) {
+        this.jdbi = jdbi;
+        this.cipher = cipher;
+        this.checks = checks;
+        this.schedule = schedule;
+        this.clock = clock;
+    }
+
+    public record Registration(String externalId, String label, Tokens tokens, Instant consentedAt) {}
+
+    /** Stores the grant (tokens encrypted) and starts its first check at once. */
+    public GrantView register(Registration registration) {
+        Instant now = clock.instant();
+        long id;
+        try {
+            id = jdbi.inTransaction(handle -> {
+                GrantDao grants = new GrantDao(handle);
+                if (registration.externalId() != null) {
+                    grants.findByExternalId(registration.externalId()).ifPresent(existing -> {
+                        throw new ExternalIdTakenException(registration.externalId(), existing.id());
+                    });
+                }
+                Tokens tokens = registration.tokens();
+                long newId = grants.insert(new GrantDao.NewGrant(registration.externalId(), registration.label(),
+                        cipher.encrypt(tokens.accessToken()), cipher.encrypt(tokens.refreshToken()), cipher.currentKeyId(),
+                        tokens.expiresAt(), Objects.requireNonNullElse(registration.consentedAt(), now), now, null));
+                // The first check runs right away on this node; the dispatchers take the grant from its first slot on.
+                grants.setNextChecks(Map.of(newId, schedule.next(newId, now)));
+                return newId;
+            });
+        } catch (UnableToExecuteStatementException e) {
+            // Two registrations with the same externalId at once: the unique constraint lets one through.
+            if (registration.externalId() != null) {
+                GrantRow existing = jdbi.withHandle(handle -> new GrantDao(handle).findByExternalId(registration.externalId()))
+                        .orElseThrow(() -> e);
+                throw new ExternalIdTakenException(registration.externalId(), existing.id());
+            }
+            throw e;
+        }
+        checks.checkSoon(id);
+        return get(id);
+    }
+
+    public GrantView get(long id) {
+        return jdbi.withHandle(handle -> {
+            GrantRow row = new GrantDao(handle).find(id).filter(grant -> !grant.deleted())
+                    .orElseThrow(() -> new UnknownGrantException(id));
+            return view(row, row.snapshotId() == null ? Sites.EMPTY : new SnapshotDao(handle).sites(row.snapshotId()));
+        });
+    }
+
+    public List<GrantView> list(long afterId, int limit) {
+        return jdbi.withHandle(handle -> {
+            List<GrantRow> rows = new GrantDao(handle).list(afterId, limit);
+            Map<Long, Sites> sites = new SnapshotDao(handle).sites(
+                    rows.stream().map(GrantRow::snapshotId).filter(Objects::nonNull).toList());
+            List<GrantView> views = new ArrayList<>(rows.size());
+            for (GrantRow row : rows) {
+                views.add(view(row, row.snapshotId() == null ? Sites.EMPTY : sites.get(row.snapshotId())));
+            }
+            return views;
+        });
+    }
+
+    /** New tokens (the integration refreshed them, or the user consented again); a check follows at once. */
+    public GrantView replaceTokens(long id, Tokens tokens) {
+        Instant now = clock.instant();
+        boolean replaced = jdbi.inTransaction(handle -> new GrantDao(handle).replaceTokens(id,
+                cipher.encrypt(tokens.accessToken()), cipher.encrypt(tokens.refreshToken()), cipher.currentKeyId(),
+                tokens.expiresAt(), schedule.next(id, now)));
+        if (!replaced) {
+            throw new UnknownGrantException(id);
+        }
+        return checks.checkNow(id).map(row -> get(id)).orElseThrow(() -> new UnknownGrantException(id));
+    }
+
+    public void delete(long id) {
+        boolean deleted = jdbi.inTransaction(handle -> new GrantDao(handle).delete(id, clock.instant()));
+        if (!deleted) {
+            throw new UnknownGrantException(id);
+        }
+    }
+
+    /** Checks now and answers with the grant as it is after that check. */
+    public GrantView check(long id) {
+        checks.checkNow(id).orElseThrow(() -> new UnknownGrantException(id));
+        return get(id);
+    }
+
+    /** The states the grant went through, newest first; a deleted grant keeps its history. */
+    public List<SnapshotRow> history(long id, long beforeId, int limit) {
+        return jdbi.withHandle(handle -> {
+            GrantRow grant = new GrantDao(handle).find(id).orElseThrow(() -> new UnknownGrantException(id));
+            List<SnapshotRow> rows = new SnapshotDao(handle).history(id, beforeId, limit);
+            // The current state is still being seen: its last sighting is on the grant.
+            return rows.stream()
+                    .map(row -> row.id() == Objects.requireNonNullElse(grant.snapshotId(), -1L) && grant.snapshotSeenAt() != null
+                            ? new SnapshotRow(row.id(), row.grantId(), row.sites(), row.firstSeenAt(), grant.snapshotSeenAt())
+                            : row)
+                    .toList();
+        });
+    }
+
+    /** The preflight: answered from the latest state, without calling Atlassian. */
+    public Access access(long id, String cloudId, List<String> scopes) {
+        GrantView grant = get(id);
+        Instant checkedAt = grant.sitesConfirmedAt();
+        if (grant.status() == GrantStatus.REVOKED) {
+            return new Access(false, "grant_revoked", List.of(), grant.status(), checkedAt, false);
+        }
+        if (grant.status() == GrantStatus.PENDING || checkedAt == null) {
+            return new Access(false, "unknown", List.of(), grant.status(), checkedAt, grant.status() != GrantStatus.PENDING);
+        }
+        Site site = grant.sites().stream().filter(s -> s.cloudId().equals(cloudId)).findFirst().orElse(null);
+        if (site == null) {
+            return new Access(false, "site_not_granted", List.copyOf(new TreeSet<>(scopes)), grant.status(), checkedAt, grant.stale());
+        }
+        Set<String> missing = new TreeSet<>(scopes);
+        missing.removeAll(site.scopes());
+        if (!missing.isEmpty()) {
+            return new Access(false, "scope_missing", List.copyOf(missing), grant.status(), checkedAt, grant.stale());
+        }
+        return new Access(true, "ok", List.of(), grant.status(), checkedAt, grant.stale());
+    }
+
+    private static GrantView view(GrantRow row, Sites sites) {
+        boolean stale = row.status() == GrantStatus.DEGRADED || row.status() == GrantStatus.TOKEN_EXPIRED;
+        return new GrantView(row.id(), row.externalId(), row.label(), row.status(), row.createdAt(), row.consentedAt(),
+                row.lastCheckedAt(), row.lastChangedAt(), row.snapshotSeenAt(), row.accessExpiresAt(),
+                row.refreshToken() != null, row.failures(), row.lastError(), stale, sites.list());
+    }
+}

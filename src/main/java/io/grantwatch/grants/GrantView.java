@@ -1,0 +1,27 @@
+package io.grantwatch.grants;
+
+import io.grantwatch.core.GrantStatus;
+import io.grantwatch.core.Site;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A grant as the API shows it: never a token. {@code stale} is true when {@code sites} is the last
+ * known state rather than a current answer (DEGRADED, TOKEN_EXPIRED).
+ */
+public record GrantView(
+        long id,
+        String externalId,
+        String label,
+        GrantStatus status,
+        Instant createdAt,
+        Instant consentedAt,
+        Instant lastCheckedAt,
+        Instant lastChangedAt,
+        Instant sitesConfirmedAt,
+        Instant accessTokenExpiresAt,
+        boolean hasRefreshToken,
+        int consecutiveFailures,
+        String lastError,
+        boolean stale,
+        List<Site> sites) {}
