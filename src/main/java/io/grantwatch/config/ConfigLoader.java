@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -128,7 +129,9 @@ public final class ConfigLoader {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
             if (field.getValue().isTextual()) {
-                field.setValue(new TextNode(resolve(field.getValue().asText(), key, env)));
+                String value = resolve(field.getValue().asText(), key, env);
+                // "${SECRET:-}" with SECRET unset means "not configured", not "configured as empty".
+                field.setValue(value.isEmpty() ? NullNode.getInstance() : new TextNode(value));
             } else {
                 substitute(field.getValue(), key, env);
             }
