@@ -43,6 +43,11 @@ public final class TestDatabase implements AutoCloseable {
         });
     }
 
+    /** H2 in a file, for tests in which the database must outlive a process. */
+    public static TestDatabase h2File(java.nio.file.Path folder) {
+        return new TestDatabase("jdbc:h2:file:" + folder.toAbsolutePath().resolve("grantwatch"), "sa", "", () -> {});
+    }
+
     public static TestDatabase postgres() {
         String admin = System.getenv(POSTGRES_URL_VARIABLE);
         String user = "postgres";
