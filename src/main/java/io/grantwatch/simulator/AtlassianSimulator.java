@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  * delayed or written. It never logs, so it never logs a token.
  */
 public final class AtlassianSimulator implements AutoCloseable {
+    private static final String LOOPBACK = "127.0.0.1";
     private static final String CLIENT_ID = "sim-client";
     private static final String CLIENT_SECRET = "sim-secret";
     private static final String RESOURCES_PATH = "/oauth/token/accessible-resources";
@@ -73,7 +73,7 @@ public final class AtlassianSimulator implements AutoCloseable {
 
     private AtlassianSimulator(int port, Clock clock) throws IOException {
         this.clock = clock;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        this.server = HttpServer.create(new InetSocketAddress(LOOPBACK, port), 1024);
         server.setExecutor(executor);
         server.createContext(RESOURCES_PATH, exchange -> answer(exchange, this::accessibleResources));
         server.createContext(TOKEN_PATH, exchange -> answer(exchange, this::token));
@@ -103,7 +103,7 @@ public final class AtlassianSimulator implements AutoCloseable {
 
     /** Both the api and the auth base url. */
     public URI baseUrl() {
-        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+        return URI.create("http://" + LOOPBACK + ":" + server.getAddress().getPort());
     }
 
     public String clientId() {
@@ -257,7 +257,7 @@ public final class AtlassianSimulator implements AutoCloseable {
         if (fault == null) {
             fault = alwaysFault;
         }
-        Thread.sleep(latency);
+        pause(latency);
         if (fault != null && fail(exchange, fault)) {
             return;
         }
@@ -319,7 +319,7 @@ public final class AtlassianSimulator implements AutoCloseable {
             return;
         }
         Fault fault = nextRefreshFaults.poll();
-        Thread.sleep(latency);
+        pause(latency);
         if (fault != null && fail(exchange, fault)) {
             return;
         }
@@ -381,7 +381,7 @@ public final class AtlassianSimulator implements AutoCloseable {
             case MALFORMED_JSON -> send(exchange, 200, JSON, utf8("[{\"id\":\"1324a887-45db-1bf4-1e99\",\"name\":\"Site na"));
             case WRONG_SHAPE -> send(exchange, 200, JSON, utf8("{\"values\":[],\"isLast\":true}"));
             case SLOW -> {
-                Thread.sleep(slowDelay);
+                pause(slowDelay);
                 return false;
             }
             case RESET -> {
@@ -389,6 +389,12 @@ public final class AtlassianSimulator implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static void pause(Duration duration) throws InterruptedException {
+        if (duration.isPositive()) {
+            Thread.sleep(duration);
+        }
     }
 
     private static void sendError(HttpExchange exchange, int status, String error, String description) throws IOException {
