@@ -103,7 +103,7 @@ final class AnswerShapes {
     }
 
     /** A string field, or null when it is absent or JSON null. */
-    static String optionalText(JsonNode object, String field) throws UnexpectedShape {
+    private static String optionalText(JsonNode object, String field) throws UnexpectedShape {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {
             return null;
