@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
     /** Opens the pool and checks that the database answers; {@link DatabaseUnavailableException} if not. */
     public static Database open(Config config) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setJdbcUrl(jdbcUrl(config.jdbcUrl()));
         if (config.database().username() != null) {
             hikari.setUsername(config.database().username());
         } else if (config.jdbcUrl().startsWith("jdbc:h2:")) {
@@ -87,6 +87,14 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /** H2 closes itself from a JVM shutdown hook of its own, under the feet of grantwatch's graceful shutdown. */
+    private static String jdbcUrl(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            return url + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return url;
     }
 
     /** JDBC URLs may carry a password as a parameter; never show one. */

@@ -65,7 +65,9 @@ abstract class ScenarioContract {
             simulator.setSlowDelay(Duration.ofSeconds(3));
             int port = DaemonProcess.freePort();
             Path config = writeConfig(database, simulator, port);
-            Path log = dir.resolve("grantwatch.log");
+            // Kept in target/ so that a failure can be read after the run.
+            Path log = Path.of("target", getClass().getSimpleName() + "-daemon.log");
+            Files.deleteIfExists(log);
             ApiClient api = new ApiClient(port, API_KEY);
             DaemonProcess daemon = DaemonProcess.start(config, port, log);
             try {
@@ -87,6 +89,7 @@ abstract class ScenarioContract {
                 awaitFeed(api, grants);
 
                 for (int round = 1; round <= ROUNDS; round++) {
+                    java.time.Instant roundStart = java.time.Instant.now();
                     for (Expected grant : grants) {
                         mutate(grant, round, random);
                         if (random.nextInt(3) == 0) {
@@ -101,6 +104,7 @@ abstract class ScenarioContract {
                         daemon = DaemonProcess.start(config, port, log);
                     }
                     awaitFeed(api, grants);
+                    awaitSettled(api, grants, roundStart);
                 }
                 // Let every grant be checked a few more times: nothing more may appear.
                 long requests = simulator.accessibleResourcesRequests();
@@ -167,6 +171,24 @@ abstract class ScenarioContract {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             for (Expected grant : grants) {
                 if (feed(api, grant.id).size() < grant.events.size()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Every grant checked successfully since the round began: the faults injected in the round are
+     * used up, so that they do not add up across rounds into a (legitimate) grant.degraded.
+     */
+    private static void awaitSettled(ApiClient api, List<Expected> grants, java.time.Instant since) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (Expected grant : grants) {
+                JsonNode view = api.get("/v1/grants/" + grant.id).json();
+                JsonNode checked = view.get("lastCheckedAt");
+                if (!view.get("status").asText().equals("HEALTHY") || view.get("consecutiveFailures").asInt() != 0
+                        || checked.isNull() || java.time.Instant.parse(checked.asText()).isBefore(since)) {
                     return false;
                 }
             }
