@@ -15,6 +15,9 @@ import io.grantwatch.db.Database;
 import io.grantwatch.events.EventFeed;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.schedule.Dispatchers;
+import io.grantwatch.crypto.StoredKeys;
+import io.grantwatch.tokens.TokenRefresher;
+import io.grantwatch.tokens.TokenService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -53,6 +56,7 @@ public final class Application implements AutoCloseable {
         Database database = Database.open(config);
         try {
             database.migrate();
+            StoredKeys.verify(database.jdbi(), cipher);
             Config.Polling polling = config.polling();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -66,13 +70,18 @@ public final class Application implements AutoCloseable {
                     config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout());
             CheckMetrics checkMetrics = new CheckMetrics(metrics);
             CheckRecorder recorder = new CheckRecorder(database.jdbi(),
-                    new Judge(polling.degradedAfter(), polling.retryBackoff(), polling.interval()), checkMetrics, feed::wake);
-            CheckService checks = new CheckService(database.jdbi(), new GrantChecker(client, cipher, clock), recorder,
-                    checkMetrics, schedule, clock, polling.batchSize(), polling.concurrency());
+                    new Judge(polling.degradedAfter(), polling.retryBackoff(), polling.interval()), checkMetrics,
+                    config.tokens().expiryWarning(), feed::wake);
+            TokenRefresher refresher = new TokenRefresher(database.jdbi(), client, cipher, config.atlassian(), clock,
+                    checkMetrics::refreshed);
+            CheckService checks = new CheckService(database.jdbi(),
+                    new GrantChecker(client, cipher, refresher, config.tokens(), clock), recorder, checkMetrics, schedule,
+                    clock, polling.batchSize(), polling.concurrency());
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
             GrantService grants = new GrantService(database.jdbi(), cipher, checks, schedule, clock);
-            HttpApi api = new HttpApi(grants, feed, metrics, () -> database.isUp() && dispatchers.isRunning(), clock,
+            TokenService tokens = new TokenService(database.jdbi(), cipher, refresher, config.tokens(), clock);
+            HttpApi api = new HttpApi(grants, tokens, feed, metrics, () -> database.isUp() && dispatchers.isRunning(), clock,
                     config.http().apiKey(), config.http().maxBodyBytes());
             dispatchers.start();
             api.start(config.http().host(), config.http().port());

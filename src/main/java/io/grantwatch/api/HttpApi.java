@@ -9,6 +9,7 @@ import io.grantwatch.grants.ExternalIdTakenException;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.grants.GrantView;
 import io.grantwatch.grants.UnknownGrantException;
+import io.grantwatch.tokens.TokenService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -39,6 +40,7 @@ public final class HttpApi implements AutoCloseable {
     private static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
     private final GrantService grants;
+    private final TokenService tokens;
     private final EventFeed feed;
     private final PrometheusMeterRegistry metrics;
     private final BooleanSupplier healthy;
@@ -46,9 +48,10 @@ public final class HttpApi implements AutoCloseable {
     private final byte[] apiKey;
     private final Javalin app;
 
-    public HttpApi(GrantService grants, EventFeed feed, PrometheusMeterRegistry metrics, BooleanSupplier healthy,
+    public HttpApi(GrantService grants, TokenService tokens, EventFeed feed, PrometheusMeterRegistry metrics, BooleanSupplier healthy,
             Clock clock, String apiKey, long maxBodyBytes) {
         this.grants = grants;
+        this.tokens = tokens;
         this.feed = feed;
         this.metrics = metrics;
         this.healthy = healthy;
@@ -74,6 +77,7 @@ public final class HttpApi implements AutoCloseable {
         app.post("/v1/grants/{id}/check", ctx -> ctx.json(grants.check(Requests.id(ctx))));
         app.get("/v1/grants/{id}/snapshots", this::snapshots);
         app.get("/v1/grants/{id}/access", this::access);
+        app.get("/v1/grants/{id}/token", this::token);
         app.get("/v1/events", this::events);
         app.get("/health", this::health);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -82,6 +86,7 @@ public final class HttpApi implements AutoCloseable {
     private void errors() {
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         app.exception(UnknownGrantException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage()));
+        app.exception(TokenService.TokenUnavailableException.class, (e, ctx) -> error(ctx, 409, e.code(), e.getMessage()));
         app.exception(ExternalIdTakenException.class, (e, ctx) -> error(ctx, 409, "conflict", e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
@@ -164,6 +169,16 @@ public final class HttpApi implements AutoCloseable {
             throw ApiException.badRequest("missing_parameter", "'cloudId' is required");
         }
         ctx.json(grants.access(id, cloudId, Requests.nonEmpty(ctx.queryParams("scope"))));
+    }
+
+    /** The one answer that carries a token, so it is refused unless an API key protects the API. */
+    private void token(Context ctx) {
+        if (apiKey == null) {
+            throw new ApiException(403, "api_key_required",
+                    "handing out tokens needs http.apiKey to be configured, so that only the integration can ask");
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(tokens.validAccessToken(Requests.id(ctx)));
     }
 
     private void events(Context ctx) throws InterruptedException {

@@ -34,6 +34,12 @@ public final class CheckMetrics {
                 .tag("type", event.type().wireName()).register(registry).increment();
     }
 
+    /** One token refresh attempt: refreshed, found_refreshed (another node had), invalid_grant, failed. */
+    public void refreshed(String outcome) {
+        Counter.builder("grantwatch.refreshes").description("Token refreshes by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     void timed(Duration duration) {
         latency.record(duration);
     }

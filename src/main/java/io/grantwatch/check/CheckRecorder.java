@@ -1,6 +1,7 @@
 package io.grantwatch.check;
 
 import io.grantwatch.Json;
+import io.grantwatch.core.EventType;
 import io.grantwatch.core.GrantStatus;
 import io.grantwatch.core.NewEvent;
 import io.grantwatch.core.Sites;
@@ -8,6 +9,7 @@ import io.grantwatch.db.EventDao;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
 import io.grantwatch.db.SnapshotDao;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,14 +28,22 @@ public final class CheckRecorder {
     private final Judge judge;
     private final CheckMetrics metrics;
     private final Runnable afterEvents;
+    private final Duration expiryWarning;
 
-    /** @param afterEvents called once a transaction that wrote events has committed */
-    public CheckRecorder(Jdbi jdbi, Judge judge, CheckMetrics metrics, Runnable afterEvents) {
+    /**
+     * @param expiryWarning how long before the refresh token's 365-day limit {@code grant.expiring} is sent
+     * @param afterEvents called once a transaction that wrote events has committed
+     */
+    public CheckRecorder(Jdbi jdbi, Judge judge, CheckMetrics metrics, Duration expiryWarning, Runnable afterEvents) {
         this.jdbi = jdbi;
         this.judge = judge;
         this.metrics = metrics;
+        this.expiryWarning = expiryWarning;
         this.afterEvents = afterEvents;
     }
+
+    /** Atlassian refresh tokens die 365 days after the first consent, whatever happens. */
+    public static final Duration REFRESH_TOKEN_LIFETIME = Duration.ofDays(365);
 
     public void record(List<Checked> results) {
         if (results.isEmpty()) {
@@ -54,11 +64,17 @@ public final class CheckRecorder {
                 if (row == null || isStale(row, checked)) {
                     continue;
                 }
+                List<NewEvent> emitted = new ArrayList<>();
+                if (expiresSoon(row, checked.startedAt())) {
+                    Instant expiresAt = row.consentedAt().plus(REFRESH_TOKEN_LIFETIME);
+                    emitted.add(new NewEvent(EventType.GRANT_EXPIRING, null, Map.of("expiresAt", expiresAt.toString())));
+                    grants.markExpiringNotified(row.id(), checked.startedAt());
+                }
                 if (confirmsHealthyState(row, checked.outcome())) {
                     unchanged.put(row.id(), checked.startedAt());
-                    continue;
+                } else {
+                    emitted.addAll(apply(grants, snapshots, row, checked));
                 }
-                List<NewEvent> emitted = apply(grants, snapshots, row, checked);
                 written.addAll(emitted);
                 for (NewEvent event : emitted) {
                     events.add(new EventDao.NewEventRow(row.id(), event.type().wireName(), event.cloudId(),
@@ -80,6 +96,13 @@ public final class CheckRecorder {
         return row.deleted()
                 || row.tokenVersion() != checked.tokenVersion()
                 || (row.lastCheckedAt() != null && checked.startedAt().isBefore(row.lastCheckedAt()));
+    }
+
+    private boolean expiresSoon(GrantRow row, Instant now) {
+        return row.refreshToken() != null
+                && row.expiringNotifiedAt() == null
+                && row.status() != GrantStatus.REVOKED
+                && !now.isBefore(row.consentedAt().plus(REFRESH_TOKEN_LIFETIME).minus(expiryWarning));
     }
 
     private static boolean confirmsHealthyState(GrantRow row, Outcome outcome) {

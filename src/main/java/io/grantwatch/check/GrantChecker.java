@@ -2,40 +2,111 @@ package io.grantwatch.check;
 
 import io.grantwatch.atlassian.AtlassianClient;
 import io.grantwatch.atlassian.CheckResult;
+import io.grantwatch.config.Config;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.GrantRow;
+import io.grantwatch.tokens.TokenRefresher;
 import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Checks one grant against Atlassian: decrypts its access token, calls accessible-resources and
- * turns the answer into an {@link Outcome}. Does no database work. Thread-safe.
+ * Checks one grant against Atlassian: refreshes its tokens first when they are about to expire (or
+ * were not refreshed for too long), calls accessible-resources, and on a refused token refreshes
+ * and tries once more before concluding anything. Its only database work is the refresh itself.
+ * Thread-safe.
  */
 public final class GrantChecker {
     private final AtlassianClient client;
     private final TokenCipher cipher;
+    private final TokenRefresher refresher;
+    private final Config.Tokens policy;
     private final Clock clock;
 
-    public GrantChecker(AtlassianClient client, TokenCipher cipher, Clock clock) {
+    public GrantChecker(AtlassianClient client, TokenCipher cipher, TokenRefresher refresher, Config.Tokens policy, Clock clock) {
         this.client = client;
         this.cipher = cipher;
+        this.refresher = refresher;
+        this.policy = policy;
         this.clock = clock;
     }
 
     public Checked check(GrantRow grant) {
         Instant startedAt = clock.instant();
-        // A token we know to be expired would only be refused: say so without asking Atlassian.
-        if (grant.accessExpiresAt() != null && !startedAt.isBefore(grant.accessExpiresAt())) {
-            return new Checked(grant.id(), grant.tokenVersion(), startedAt,
-                    new Outcome.Expired("the access token expired at " + grant.accessExpiresAt() + " and cannot be refreshed"));
+        boolean refreshable = refresher.canRefresh(grant);
+        TokenRefresher.CurrentTokens tokens = new TokenRefresher.CurrentTokens(
+                cipher.decrypt(grant.accessToken()), grant.accessExpiresAt(), grant.tokenVersion(), false);
+
+        if (refreshable && needsRefresh(grant, startedAt)) {
+            TokenRefresher.Result refresh = refresher.refresh(grant.id(), grant.tokenVersion());
+            switch (refresh) {
+                case TokenRefresher.Result.Tokens fresh -> tokens = fresh.tokens();
+                case TokenRefresher.Result.Revoked revoked -> {
+                    return done(grant, tokens, startedAt, new Outcome.Revoked("invalid_grant"));
+                }
+                case TokenRefresher.Result.Gone gone -> {
+                    return done(grant, tokens, startedAt, new Outcome.Transient("deleted", "the grant was deleted", null));
+                }
+                case TokenRefresher.Result.Failed failed -> {
+                    // The old token may still work for a while: use it rather than give up the check.
+                    if (isExpired(tokens, startedAt)) {
+                        return done(grant, tokens, startedAt, new Outcome.Transient(
+                                failed.reason(), "token refresh failed: " + failed.detail(), failed.retryAfter()));
+                    }
+                }
+            }
         }
-        CheckResult result = client.accessibleResources(cipher.decrypt(grant.accessToken()));
+        if (!refreshable && isExpired(tokens, startedAt)) {
+            // A token we know to be expired would only be refused: say so without asking Atlassian.
+            return done(grant, tokens, startedAt, new Outcome.Expired(
+                    "the access token expired at " + tokens.expiresAt() + " and cannot be refreshed"));
+        }
+
+        CheckResult result = client.accessibleResources(tokens.accessToken());
+        // Refused: refresh and try once more; a second attempt covers tokens another node had just rotated.
+        for (int attempt = 0; result instanceof CheckResult.TokenRefused refused && attempt < 2; attempt++) {
+            if (tokens.refreshedNow()) {
+                return done(grant, tokens, startedAt, new Outcome.Revoked("access_token_refused_after_refresh"));
+            }
+            if (!refreshable) {
+                return done(grant, tokens, startedAt, new Outcome.Expired(
+                        "Atlassian refused the access token (HTTP " + refused.httpStatus() + ") and it cannot be refreshed"));
+            }
+            switch (refresher.refresh(grant.id(), tokens.tokenVersion())) {
+                case TokenRefresher.Result.Tokens fresh -> tokens = fresh.tokens();
+                case TokenRefresher.Result.Revoked revoked -> {
+                    return done(grant, tokens, startedAt, new Outcome.Revoked("invalid_grant"));
+                }
+                case TokenRefresher.Result.Gone gone -> {
+                    return done(grant, tokens, startedAt, new Outcome.Transient("deleted", "the grant was deleted", null));
+                }
+                case TokenRefresher.Result.Failed failed -> {
+                    return done(grant, tokens, startedAt, new Outcome.Transient(
+                            failed.reason(), "token refused and its refresh failed: " + failed.detail(), failed.retryAfter()));
+                }
+            }
+            result = client.accessibleResources(tokens.accessToken());
+        }
         Outcome outcome = switch (result) {
             case CheckResult.Valid valid -> new Outcome.Valid(valid.sites());
-            case CheckResult.TokenRefused refused -> new Outcome.Expired(
-                    "Atlassian refused the access token (HTTP " + refused.httpStatus() + ") and it cannot be refreshed");
+            case CheckResult.TokenRefused refused -> new Outcome.Revoked("access_token_refused_after_refresh");
             case CheckResult.Transient failure -> new Outcome.Transient(failure.reason(), failure.detail(), failure.retryAfter());
         };
-        return new Checked(grant.id(), grant.tokenVersion(), startedAt, outcome);
+        return done(grant, tokens, startedAt, outcome);
+    }
+
+    /** The result carries the token version it ended with, so that the recorder does not take it for stale. */
+    private static Checked done(GrantRow grant, TokenRefresher.CurrentTokens tokens, Instant startedAt, Outcome outcome) {
+        return new Checked(grant.id(), tokens.tokenVersion(), startedAt, outcome);
+    }
+
+    private boolean needsRefresh(GrantRow grant, Instant now) {
+        boolean expiring = grant.accessExpiresAt() != null && !now.plus(policy.refreshMargin()).isBefore(grant.accessExpiresAt());
+        Instant lastRefresh = grant.lastRefreshedAt() != null ? grant.lastRefreshedAt() : grant.createdAt();
+        boolean keepAlive = lastRefresh != null && !now.isBefore(lastRefresh.plus(policy.keepAliveInterval()));
+        return expiring || keepAlive;
+    }
+
+    private static boolean isExpired(TokenRefresher.CurrentTokens tokens, Instant now) {
+        return tokens.expiresAt() != null && !now.isBefore(tokens.expiresAt());
     }
 }

@@ -3,6 +3,7 @@ package io.grantwatch.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The daemon's configuration, bound from YAML by {@link ConfigLoader}. Every key has a default, so
@@ -10,10 +11,16 @@ import java.time.Duration;
  * Immutable; the nested records are the YAML sections.
  */
 public record Config(
-        Path dataDir, Database database, Atlassian atlassian, Polling polling, Http http, Encryption encryption) {
+        Path dataDir,
+        Database database,
+        Atlassian atlassian,
+        Polling polling,
+        Tokens tokens,
+        Http http,
+        Encryption encryption) {
 
     public static Config defaults() {
-        return new Config(null, null, null, null, null, null);
+        return new Config(null, null, null, null, null, null, null);
     }
 
     public Config {
@@ -21,8 +28,9 @@ public record Config(
         database = database != null ? database : new Database(null, null, null, null);
         atlassian = atlassian != null ? atlassian : new Atlassian(null, null, null, null, null);
         polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null);
+        tokens = tokens != null ? tokens : new Tokens(null, null, null);
         http = http != null ? http : new Http(null, null, null, null);
-        encryption = encryption != null ? encryption : new Encryption(null);
+        encryption = encryption != null ? encryption : new Encryption(null, null);
     }
 
     /** The JDBC URL, with the embedded default resolved against {@code dataDir}. */
@@ -101,16 +109,37 @@ public record Config(
         }
     }
 
-    public record Encryption(String key) {
+    /**
+     * @param refreshMargin refresh an access token this long before it expires
+     * @param keepAliveInterval refresh every grant at least this often: refresh tokens die after 90 days unused
+     * @param expiryWarning emit grant.expiring this long before the refresh token's 365-day limit
+     */
+    public record Tokens(Duration refreshMargin, Duration keepAliveInterval, Duration expiryWarning) {
+        public Tokens {
+            refreshMargin = refreshMargin != null ? refreshMargin : Duration.ofMinutes(5);
+            keepAliveInterval = keepAliveInterval != null ? keepAliveInterval : Duration.ofDays(7);
+            expiryWarning = expiryWarning != null ? expiryWarning : Duration.ofDays(14);
+        }
+    }
+
+    /**
+     * @param key the key new tokens are encrypted with (base64 of 32 bytes)
+     * @param previousKeys older keys, still accepted for reading until {@code tokens reencrypt} has run
+     */
+    public record Encryption(String key, List<String> previousKeys) {
+        public Encryption {
+            previousKeys = previousKeys != null ? List.copyOf(previousKeys) : List.of();
+        }
+
         @Override
         public String toString() {
-            return "Encryption[key=" + (key == null ? "none" : "set") + "]";
+            return "Encryption[key=" + (key == null ? "none" : "set") + ", previousKeys=" + previousKeys.size() + "]";
         }
     }
 
     @Override
     public String toString() {
         return "Config[dataDir=" + dataDir + ", database=" + database.url() + ", " + atlassian + ", " + polling + ", "
-                + http + ", " + encryption + "]";
+                + tokens + ", " + http + ", " + encryption + "]";
     }
 }

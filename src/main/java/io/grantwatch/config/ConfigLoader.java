@@ -79,11 +79,13 @@ public final class ConfigLoader {
 
     /** {@code GRANTWATCH_DATABASE_URL} overrides {@code database.url}; every key of {@link Config} has such a name. */
     private static void applyEnvironment(ObjectNode tree, Map<String, String> env) {
+        JsonNode defaults = YAML.valueToTree(Config.defaults());
         for (String path : keyPaths()) {
             String value = env.get(envName(path));
             if (value == null) {
                 continue;
             }
+            boolean list = defaults.at("/" + path.replace('.', '/')).isArray();
             String[] parts = path.split("\\.");
             ObjectNode parent = tree;
             for (int i = 0; i < parts.length - 1; i++) {
@@ -93,7 +95,17 @@ public final class ConfigLoader {
                 }
                 parent = (ObjectNode) child;
             }
-            parent.put(parts[parts.length - 1], value);
+            if (list) {
+                // A list from one variable: comma-separated values.
+                var array = parent.putArray(parts[parts.length - 1]);
+                for (String item : value.split(",")) {
+                    if (!item.isBlank()) {
+                        array.add(item.trim());
+                    }
+                }
+            } else {
+                parent.put(parts[parts.length - 1], value);
+            }
         }
     }
 
@@ -121,6 +133,16 @@ public final class ConfigLoader {
     }
 
     private static void substitute(JsonNode node, String path, Map<String, String> env) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, new TextNode(resolve(array.get(i).asText(), path + "[" + i + "]", env)));
+                } else {
+                    substitute(array.get(i), path + "[" + i + "]", env);
+                }
+            }
+            return;
+        }
         if (!(node instanceof ObjectNode object)) {
             return;
         }
@@ -218,18 +240,36 @@ public final class ConfigLoader {
         if (config.http().apiKey() != null && config.http().apiKey().isBlank()) {
             throw new ConfigException("http.apiKey is set but empty");
         }
-        String key = config.encryption().key();
-        if (key != null) {
-            byte[] bytes;
-            try {
-                bytes = Base64.getDecoder().decode(key.trim());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("encryption.key is not valid base64");
-            }
-            if (bytes.length != 32) {
-                throw new ConfigException("encryption.key must be the base64 of 32 bytes, not " + bytes.length);
-            }
+        if (config.encryption().key() != null) {
+            aesKey("encryption.key", config.encryption().key());
         }
+        List<String> previous = config.encryption().previousKeys();
+        for (int i = 0; i < previous.size(); i++) {
+            aesKey("encryption.previousKeys[" + i + "]", previous.get(i));
+        }
+        if (!previous.isEmpty() && config.encryption().key() == null) {
+            throw new ConfigException("encryption.previousKeys needs encryption.key: the key tokens are encrypted with now");
+        }
+        Config.Tokens tokens = config.tokens();
+        if (tokens.refreshMargin().isNegative() || tokens.keepAliveInterval().compareTo(java.time.Duration.ofHours(1)) < 0
+                || tokens.expiryWarning().isNegative()) {
+            throw new ConfigException("tokens.refreshMargin and tokens.expiryWarning must not be negative, "
+                    + "and tokens.keepAliveInterval must be at least PT1H");
+        }
+    }
+
+    /** The base64 of 32 bytes; the message never repeats the value, which is a secret. */
+    public static byte[] aesKey(String key, String base64) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " is not valid base64");
+        }
+        if (bytes.length != 32) {
+            throw new ConfigException(key + " must be the base64 of 32 bytes, not " + bytes.length);
+        }
+        return bytes;
     }
 
     private static void positive(String key, int value) {

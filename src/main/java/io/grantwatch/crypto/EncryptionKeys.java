@@ -2,6 +2,8 @@ package io.grantwatch.crypto;
 
 import io.grantwatch.config.Config;
 import io.grantwatch.config.ConfigException;
+import io.grantwatch.config.ConfigLoader;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +29,12 @@ public final class EncryptionKeys {
     public static TokenCipher cipherFor(Config config) {
         String configured = config.encryption().key();
         if (configured != null) {
-            return new TokenCipher(List.of(Base64.getDecoder().decode(configured.trim())));
+            List<byte[]> keys = new ArrayList<>();
+            keys.add(ConfigLoader.aesKey("encryption.key", configured));
+            for (String previous : config.encryption().previousKeys()) {
+                keys.add(ConfigLoader.aesKey("encryption.previousKeys", previous));
+            }
+            return new TokenCipher(keys);
         }
         if (!config.jdbcUrl().startsWith("jdbc:h2:")) {
             throw new ConfigException("encryption.key is required with a server database: generate one with "

@@ -56,6 +56,10 @@ public final class TokenCipher {
         return currentKeyId;
     }
 
+    public List<String> keyIds() {
+        return List.copyOf(keys.keySet());
+    }
+
     public boolean knows(String keyId) {
         return keys.containsKey(keyId);
     }

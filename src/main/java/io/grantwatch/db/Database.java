@@ -89,12 +89,19 @@ public final class Database implements AutoCloseable {
         dataSource.close();
     }
 
-    /** H2 closes itself from a JVM shutdown hook of its own, under the feet of grantwatch's graceful shutdown. */
+    /**
+     * H2 closes itself from a JVM shutdown hook of its own, under the feet of grantwatch's graceful
+     * shutdown; and it gives up on a row lock after one second, while a token refresh may hold one
+     * for as long as Atlassian takes to answer.
+     */
     private static String jdbcUrl(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
-            return url + ";DB_CLOSE_ON_EXIT=FALSE";
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        String extra = (upper.contains("DB_CLOSE_ON_EXIT") ? "" : ";DB_CLOSE_ON_EXIT=FALSE")
+                + (upper.contains("LOCK_TIMEOUT") ? "" : ";LOCK_TIMEOUT=30000");
+        return url + extra;
     }
 
     /** JDBC URLs may carry a password as a parameter; never show one. */

@@ -18,7 +18,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class GrantDao {
     private static final String COLUMNS = "id, external_id, label, status, access_token, refresh_token, token_key_id, "
             + "token_version, access_expires_at, consented_at, created_at, last_checked_at, last_changed_at, "
-            + "next_check_at, failures, last_error, snapshot_id, sites_hash, snapshot_seen_at, deleted_at";
+            + "next_check_at, failures, last_error, snapshot_id, sites_hash, snapshot_seen_at, deleted_at, "
+            + "last_refreshed_at, expiring_notified_at";
 
     private final Handle handle;
 
@@ -157,6 +158,68 @@ public final class GrantDao {
                 .execute() == 1;
     }
 
+    /** Locks one grant's row until the end of the transaction: the refresh lock that holds across nodes. */
+    public Optional<GrantRow> lockOne(long id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE id = :id FOR UPDATE")
+                .bind("id", id)
+                .map(GrantDao::map)
+                .findOne();
+    }
+
+    /** Tokens that grantwatch refreshed itself; like {@link #replaceTokens} but the schedule stays. */
+    public void storeRefreshedTokens(long id, String accessToken, String refreshToken, String tokenKeyId,
+            Instant accessExpiresAt, Instant refreshedAt) {
+        handle.createUpdate("UPDATE grants SET access_token = :accessToken, refresh_token = :refreshToken, "
+                        + "token_key_id = :tokenKeyId, access_expires_at = :accessExpiresAt, last_refreshed_at = :refreshedAt, "
+                        + "token_version = token_version + 1 WHERE id = :id")
+                .bind("id", id)
+                .bind("accessToken", accessToken)
+                .bind("refreshToken", refreshToken)
+                .bind("tokenKeyId", tokenKeyId)
+                .bind("accessExpiresAt", accessExpiresAt)
+                .bind("refreshedAt", refreshedAt)
+                .execute();
+    }
+
+    public void markExpiringNotified(long id, Instant at) {
+        handle.createUpdate("UPDATE grants SET expiring_notified_at = :at WHERE id = :id").bind("id", id).bind("at", at).execute();
+    }
+
+    /** The key ids that stored tokens are encrypted with. */
+    public List<String> keyIdsInUse() {
+        return handle.createQuery("SELECT DISTINCT token_key_id FROM grants WHERE token_key_id IS NOT NULL")
+                .mapTo(String.class)
+                .list();
+    }
+
+    /** Grants whose tokens are encrypted with another key than {@code keyId}, locked, skipping rows busy elsewhere. */
+    public List<GrantRow> lockEncryptedWithOtherKey(String keyId, int limit) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE token_key_id IS NOT NULL "
+                        + "AND token_key_id <> :keyId ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
+                .bind("keyId", keyId)
+                .bind("limit", limit)
+                .map(GrantDao::map)
+                .list();
+    }
+
+    public long countEncryptedWithOtherKey(String keyId) {
+        return handle.createQuery("SELECT COUNT(*) FROM grants WHERE token_key_id IS NOT NULL AND token_key_id <> :keyId")
+                .bind("keyId", keyId)
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /** The same tokens under another key: the token version stays, since the tokens did not change. */
+    public void reencrypt(long id, String accessToken, String refreshToken, String tokenKeyId) {
+        handle.createUpdate("UPDATE grants SET access_token = :accessToken, refresh_token = :refreshToken, "
+                        + "token_key_id = :tokenKeyId WHERE id = :id")
+                .bind("id", id)
+                .bind("accessToken", accessToken)
+                .bind("refreshToken", refreshToken)
+                .bind("tokenKeyId", tokenKeyId)
+                .execute();
+    }
+
     /** Stops monitoring and erases the tokens; the row stays so that history and events keep their grant. */
     public boolean delete(long id, Instant now) {
         return handle.createUpdate("UPDATE grants SET access_token = NULL, refresh_token = NULL, token_key_id = NULL, "
@@ -209,7 +272,9 @@ public final class GrantDao {
                 noSnapshot ? null : snapshotId,
                 rs.getString("sites_hash"),
                 instant(rs, "snapshot_seen_at"),
-                instant(rs, "deleted_at"));
+                instant(rs, "deleted_at"),
+                instant(rs, "last_refreshed_at"),
+                instant(rs, "expiring_notified_at"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -27,7 +27,9 @@ public record GrantRow(
         Long snapshotId,
         String sitesHash,
         Instant snapshotSeenAt,
-        Instant deletedAt) {
+        Instant deletedAt,
+        Instant lastRefreshedAt,
+        Instant expiringNotifiedAt) {
 
     public boolean deleted() {
         return deletedAt != null;

@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.Application;
-import io.grantwatch.config.ConfigLoader;
 import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
+import io.grantwatch.testing.AppHarness;
 import io.grantwatch.testing.TestDatabase;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * polling the Atlassian simulator over HTTP, driven through its REST API. Extended once per database.
  */
 abstract class GrantwatchContract {
-    static final String API_KEY = "test-api-key";
+    static final String API_KEY = AppHarness.API_KEY;
     static final SimSite ALPHA = SimSite.of("Alpha", "read:jira-work", "write:jira-work", "read:jira-user");
     static final SimSite BETA = SimSite.of("Beta", "read:confluence-content.all", "write:confluence-content");
 
@@ -60,22 +57,9 @@ abstract class GrantwatchContract {
     void startApp() {
         if (app == null) {
             database = newDatabase();
-            Map<String, String> env = new HashMap<>();
-            env.put("GRANTWATCH_DATABASE_URL", database.url());
-            env.put("GRANTWATCH_DATABASE_USERNAME", database.username());
-            env.put("GRANTWATCH_DATABASE_PASSWORD", database.password());
-            env.put("GRANTWATCH_DATADIR", dataDir.toString());
-            env.put("GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
-            env.put("GRANTWATCH_ATLASSIAN_APIBASEURL", simulator.baseUrl().toString());
-            env.put("GRANTWATCH_ATLASSIAN_AUTHBASEURL", simulator.baseUrl().toString());
-            env.put("GRANTWATCH_ATLASSIAN_REQUESTTIMEOUT", "PT1S");
-            env.put("GRANTWATCH_HTTP_PORT", "0");
-            env.put("GRANTWATCH_HTTP_HOST", "127.0.0.1");
-            env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
-            // Long enough that the dispatchers stay out of the way: these tests check on demand.
-            env.put("GRANTWATCH_POLLING_INTERVAL", "PT1H");
+            Map<String, String> env = AppHarness.environment(database, simulator, dataDir);
             env.put("GRANTWATCH_POLLING_DEGRADEDAFTER", "2");
-            app = Application.start(ConfigLoader.load(null, env), Clock.systemUTC());
+            app = AppHarness.start(env);
             api = new ApiClient(app.port(), API_KEY);
         }
         simulator.clearFaults();
