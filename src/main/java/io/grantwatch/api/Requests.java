@@ -185,9 +185,13 @@ final class Requests {
         return values.stream().filter(value -> !value.isBlank()).toList();
     }
 
-    /** Echoes short identifiers back in messages, but nothing long enough to be a token. */
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.]{0,31}");
+
+    /**
+     * Echoes a name back in a message only when it looks like a field or type name; anything else
+     * (a client may have put a token where a name goes) is not shown at all.
+     */
     static String printable(String text) {
-        String clean = text.replaceAll("[^\\x20-\\x7E]", "?");
-        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
+        return IDENTIFIER.matcher(text).matches() ? text : "(not shown)";
     }
 }

@@ -43,6 +43,11 @@ public final class TestDatabase implements AutoCloseable {
         });
     }
 
+    /** A PostgreSQL URL where no server listens, for start-up checks that come before any connection. */
+    public static TestDatabase unreachablePostgres() {
+        return new TestDatabase("jdbc:postgresql://127.0.0.1:1/none", "nobody", "", () -> {});
+    }
+
     /** H2 in a file, for tests in which the database must outlive a process. */
     public static TestDatabase h2File(java.nio.file.Path folder) {
         return new TestDatabase("jdbc:h2:file:" + folder.toAbsolutePath().resolve("grantwatch"), "sa", "", () -> {});
