@@ -2,6 +2,7 @@ package io.grantwatch;
 
 import io.grantwatch.api.HttpApi;
 import io.grantwatch.atlassian.AtlassianClient;
+import io.grantwatch.atlassian.RateGate;
 import io.grantwatch.check.CheckMetrics;
 import io.grantwatch.check.CheckRecorder;
 import io.grantwatch.check.CheckService;
@@ -41,13 +42,20 @@ public final class Application implements AutoCloseable {
     private final Dispatchers dispatchers;
     private final HttpApi api;
     private final GrantService grants;
+    private final PrometheusMeterRegistry metrics;
+    private final TokenCipher cipher;
+    private final AtlassianClient client;
 
-    private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants) {
+    private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants,
+            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client) {
+        this.client = client;
         this.database = database;
         this.checks = checks;
         this.dispatchers = dispatchers;
         this.api = api;
         this.grants = grants;
+        this.metrics = metrics;
+        this.cipher = cipher;
     }
 
     /** Opens the database, migrates it, and starts the scheduler and the HTTP API. */
@@ -66,11 +74,14 @@ public final class Application implements AutoCloseable {
 
             EventFeed feed = new EventFeed(database.jdbi(), clock, Duration.ofMillis(500));
             Schedule schedule = new Schedule(polling.interval());
+            RateGate gate = new RateGate(polling.maxRequestsPerSecond());
             AtlassianClient client = new AtlassianClient(
-                    config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout());
+                    config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout(), gate);
             CheckMetrics checkMetrics = new CheckMetrics(metrics);
+            checkMetrics.watch(gate);
             CheckRecorder recorder = new CheckRecorder(database.jdbi(),
-                    new Judge(polling.degradedAfter(), polling.retryBackoff(), polling.interval()), checkMetrics,
+                    new Judge(polling.degradedAfter(), polling.retryBackoff(), polling.interval(), polling.removalConfirmDelay()),
+                    checkMetrics,
                     config.tokens().expiryWarning(), feed::wake);
             TokenRefresher refresher = new TokenRefresher(database.jdbi(), client, cipher, config.atlassian(), clock,
                     checkMetrics::refreshed);
@@ -87,7 +98,7 @@ public final class Application implements AutoCloseable {
             api.start(config.http().host(), config.http().port());
             log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
                     database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
-            return new Application(database, checks, dispatchers, api, grants);
+            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -110,12 +121,21 @@ public final class Application implements AutoCloseable {
         return database;
     }
 
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public TokenCipher cipher() {
+        return cipher;
+    }
+
     /** Stops taking requests, lets the checks in flight finish, stops Quartz, closes the pool. */
     @Override
     public void close() {
         api.close();
         dispatchers.close();
         checks.close();
+        client.close();
         database.close();
         log.info("grantwatch stopped");
     }

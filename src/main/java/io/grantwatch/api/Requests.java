@@ -75,8 +75,12 @@ final class Requests {
     static Tokens tokens(ObjectNode body, Clock clock) {
         String accessToken = string(body, "accessToken", true, MAX_TOKEN_LENGTH);
         String refreshToken = string(body, "refreshToken", false, MAX_TOKEN_LENGTH);
-        if (refreshToken != null && refreshToken.isBlank()) {
-            throw ApiException.badRequest("invalid_field", "'refreshToken' must not be empty");
+        for (String field : new String[] {"accessToken", "refreshToken"}) {
+            String token = field.equals("accessToken") ? accessToken : refreshToken;
+            // It goes into an Authorization header or a JSON body as is: printable ASCII, no spaces.
+            if (token != null && !token.chars().allMatch(c -> c > ' ' && c <= '~')) {
+                throw ApiException.badRequest("invalid_field", "'" + field + "' must be printable ASCII without spaces");
+            }
         }
         JsonNode expiresIn = body.get("expiresIn");
         Instant expiresAt = instant(body, "expiresAt");

@@ -31,6 +31,8 @@ public final class AtlassianClient implements AutoCloseable {
     private static final String TOKEN_ENDPOINT = "the token endpoint";
     private static final String JSON = "application/json";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** How long everyone waits after a 429 that did not say how long. */
+    private static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(5);
 
     private final URI accessibleResourcesUri;
     private final URI tokenUri;
@@ -38,8 +40,15 @@ public final class AtlassianClient implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
     private final Clock clock = Clock.systemUTC();
+    private final RateGate gate;
 
     public AtlassianClient(URI apiBaseUrl, URI authBaseUrl, Duration requestTimeout) {
+        this(apiBaseUrl, authBaseUrl, requestTimeout, RateGate.unlimited());
+    }
+
+    /** @param gate paces the calls and holds them back while Atlassian signals a rate limit */
+    public AtlassianClient(URI apiBaseUrl, URI authBaseUrl, Duration requestTimeout, RateGate gate) {
+        this.gate = Objects.requireNonNull(gate, "gate");
         this.accessibleResourcesUri = under(apiBaseUrl, "/oauth/token/accessible-resources");
         this.tokenUri = under(authBaseUrl, "/oauth/token");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -63,10 +72,19 @@ public final class AtlassianClient implements AutoCloseable {
                 .GET()
                 .build();
         try {
+            gate.acquire();
             HttpResponse<byte[]> response = exchange(request, RESOURCES);
-            return Classifier.accessibleResources(response.statusCode(), response.headers().map(), response.body(), clock.instant());
+            CheckResult result =
+                    Classifier.accessibleResources(response.statusCode(), response.headers().map(), response.body(), clock.instant());
+            if (result instanceof CheckResult.Transient failure && failure.reason().equals("rate_limited")) {
+                gate.pause(failure.retryAfter() != null ? failure.retryAfter() : DEFAULT_RATE_LIMIT_PAUSE);
+            }
+            return result;
         } catch (ExchangeFailed failure) {
             return new CheckResult.Transient(failure.reason, failure.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new CheckResult.Transient("interrupted", "interrupted while waiting to call " + RESOURCES, null);
         }
     }
 
@@ -83,10 +101,18 @@ public final class AtlassianClient implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)))
                 .build();
         try {
+            gate.acquire();
             HttpResponse<byte[]> response = exchange(request, TOKEN_ENDPOINT);
-            return Classifier.refresh(response.statusCode(), response.headers().map(), response.body(), clock.instant());
+            RefreshResult result = Classifier.refresh(response.statusCode(), response.headers().map(), response.body(), clock.instant());
+            if (result instanceof RefreshResult.Transient failure && failure.reason().equals("rate_limited")) {
+                gate.pause(failure.retryAfter() != null ? failure.retryAfter() : DEFAULT_RATE_LIMIT_PAUSE);
+            }
+            return result;
         } catch (ExchangeFailed failure) {
             return new RefreshResult.Transient(failure.reason, failure.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RefreshResult.Transient("interrupted", "interrupted while waiting to call " + TOKEN_ENDPOINT, null);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.grantwatch.check;
 
 import io.grantwatch.core.NewEvent;
+import io.grantwatch.atlassian.RateGate;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -16,6 +18,7 @@ public final class CheckMetrics {
         this.latency = Timer.builder("grantwatch.check.duration")
                 .description("Time of one check, the call to Atlassian included")
                 .publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.99)
                 .register(registry);
     }
 
@@ -32,6 +35,14 @@ public final class CheckMetrics {
     void emitted(NewEvent event) {
         Counter.builder("grantwatch.events").description("Events written, by type")
                 .tag("type", event.type().wireName()).register(registry).increment();
+    }
+
+    /** Calls held back by the rate gate, and 429 answers that closed it. */
+    public void watch(RateGate gate) {
+        FunctionCounter.builder("grantwatch.ratelimit.waits", gate, RateGate::waits)
+                .description("Calls to Atlassian that waited for the rate gate").register(registry);
+        FunctionCounter.builder("grantwatch.ratelimit.signals", gate, RateGate::signals)
+                .description("429 answers from Atlassian").register(registry);
     }
 
     /** One token refresh attempt: refreshed, found_refreshed (another node had), invalid_grant, failed. */

@@ -114,7 +114,7 @@ public final class CheckRecorder {
     private List<NewEvent> apply(GrantDao grants, SnapshotDao snapshots, GrantRow row, Checked checked) {
         Instant at = checked.startedAt();
         Supplier<Sites> known = () -> row.snapshotId() == null ? Sites.EMPTY : snapshots.sites(row.snapshotId());
-        Judge.Verdict verdict = judge.judge(row.status(), row.failures(), known, checked.outcome());
+        Judge.Verdict verdict = judge.judge(row.status(), row.failures(), row.removalPendingAt() != null, known, checked.outcome());
 
         Long snapshotId = row.snapshotId();
         String sitesHash = row.sitesHash();
@@ -131,7 +131,8 @@ public final class CheckRecorder {
         }
         boolean changed = !verdict.events().isEmpty();
         grants.record(row.id(), new GrantDao.CheckState(verdict.status(), verdict.failures(), verdict.lastError(), at,
-                        changed ? at : row.lastChangedAt(), snapshotId, sitesHash, seenAt),
+                        changed ? at : row.lastChangedAt(), snapshotId, sitesHash, seenAt,
+                        verdict.confirmingRemoval() ? at : null),
                 verdict.retryIn() != null || !verdict.poll(),
                 verdict.poll() && verdict.retryIn() != null ? at.plus(verdict.retryIn()) : null);
         return verdict.events();

@@ -23,40 +23,58 @@ public final class Judge {
     private final int degradedAfter;
     private final Duration retryBackoff;
     private final Duration interval;
+    private final Duration removalConfirmDelay;
 
-    public Judge(int degradedAfter, Duration retryBackoff, Duration interval) {
+    /** @param removalConfirmDelay when a vanished site is checked again before it counts as revoked; zero: never */
+    public Judge(int degradedAfter, Duration retryBackoff, Duration interval, Duration removalConfirmDelay) {
         this.degradedAfter = degradedAfter;
         this.retryBackoff = retryBackoff;
         this.interval = interval;
+        this.removalConfirmDelay = removalConfirmDelay;
     }
 
     /**
      * @param sites the new state, or null when it does not change
      * @param retryIn when to check again, or null for the grant's regular slot
      * @param poll false when the grant should no longer be polled (revoked)
+     * @param confirmingRemoval true when sites vanished and a second check must confirm it first
      */
-    public record Verdict(
-            GrantStatus status, Sites sites, List<NewEvent> events, int failures, String lastError, Duration retryIn, boolean poll) {}
+    public record Verdict(GrantStatus status, Sites sites, List<NewEvent> events, int failures, String lastError,
+            Duration retryIn, boolean poll, boolean confirmingRemoval) {
+        Verdict(GrantStatus status, Sites sites, List<NewEvent> events, int failures, String lastError, Duration retryIn,
+                boolean poll) {
+            this(status, sites, events, failures, lastError, retryIn, poll, false);
+        }
+    }
 
-    /** @param knownSites the last known sites; only asked for when the outcome needs them */
-    public Verdict judge(GrantStatus status, int failures, Supplier<Sites> knownSites, Outcome outcome) {
+    /**
+     * @param removalPending the previous check already saw sites missing; this one confirms or clears it
+     * @param knownSites the last known sites; only asked for when the outcome needs them
+     */
+    public Verdict judge(GrantStatus status, int failures, boolean removalPending, Supplier<Sites> knownSites, Outcome outcome) {
         return switch (outcome) {
-            case Outcome.Valid valid -> valid(status, knownSites, valid.sites());
+            case Outcome.Valid valid -> valid(status, removalPending, knownSites, valid.sites());
             case Outcome.Expired expired -> expired(status, expired);
             case Outcome.Revoked revoked -> revoked(status, failures, knownSites, revoked.reason());
             case Outcome.Transient failure -> transientFailure(status, failures, failure);
         };
     }
 
-    private Verdict valid(GrantStatus status, Supplier<Sites> knownSites, Sites now) {
+    private Verdict valid(GrantStatus status, boolean removalPending, Supplier<Sites> knownSites, Sites now) {
+        Sites before = knownSites.get();
+        List<SiteChange> changes = Diff.between(before, now);
+        boolean removes = changes.stream().anyMatch(change -> change instanceof SiteChange.Revoked);
+        if (removes && !removalPending && !removalConfirmDelay.isZero() && status != GrantStatus.PENDING) {
+            // One answer without a site may be a gateway's hiccup: nothing changes until a second one agrees.
+            return new Verdict(status, null, List.of(), 0, "sites missing from the answer; confirming", removalConfirmDelay,
+                    true, true);
+        }
         List<NewEvent> events = new ArrayList<>();
         switch (status) {
             case DEGRADED -> events.add(grantEvent(EventType.GRANT_RECOVERED, Map.of()));
             case TOKEN_EXPIRED, REVOKED -> events.add(grantEvent(EventType.GRANT_RESTORED, Map.of("previousStatus", status.name())));
             default -> {}
         }
-        Sites before = knownSites.get();
-        List<SiteChange> changes = Diff.between(before, now);
         events.addAll(SiteEvents.of(changes, "site_removed"));
         return new Verdict(GrantStatus.HEALTHY, now, events, 0, null, null, true);
     }

@@ -27,7 +27,7 @@ public record Config(
         dataDir = dataDir != null ? dataDir : Path.of("data");
         database = database != null ? database : new Database(null, null, null, null);
         atlassian = atlassian != null ? atlassian : new Atlassian(null, null, null, null, null);
-        polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null);
+        polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null, null, null);
         tokens = tokens != null ? tokens : new Tokens(null, null, null);
         http = http != null ? http : new Http(null, null, null, null);
         encryption = encryption != null ? encryption : new Encryption(null, null);
@@ -76,6 +76,10 @@ public record Config(
      * @param concurrency how many accessible-resources calls one node has in flight at most
      * @param degradedAfter consecutive transient failures before a grant is DEGRADED
      * @param retryBackoff the first retry delay after a transient failure; it doubles up to {@code interval}
+     * @param dispatchPeriod how often each dispatcher looks for due grants
+     * @param maxRequestsPerSecond a ceiling on calls to Atlassian from one node; 0 for none
+     * @param removalConfirmDelay a site that vanishes is checked again this much later before it counts
+     *     as revoked, so that a flapping gateway raises no false revocation; PT0S to trust one answer
      */
     public record Polling(
             Duration interval,
@@ -84,7 +88,9 @@ public record Config(
             Integer concurrency,
             Integer degradedAfter,
             Duration retryBackoff,
-            Duration dispatchPeriod) {
+            Duration dispatchPeriod,
+            Double maxRequestsPerSecond,
+            Duration removalConfirmDelay) {
         public Polling {
             interval = interval != null ? interval : Duration.ofMinutes(5);
             batchSize = batchSize != null ? batchSize : 500;
@@ -93,6 +99,12 @@ public record Config(
             degradedAfter = degradedAfter != null ? degradedAfter : 3;
             retryBackoff = retryBackoff != null ? retryBackoff : Duration.ofSeconds(15);
             dispatchPeriod = dispatchPeriod != null ? dispatchPeriod : Duration.ofSeconds(1);
+            maxRequestsPerSecond = maxRequestsPerSecond != null ? maxRequestsPerSecond : 0.0;
+            removalConfirmDelay = removalConfirmDelay != null ? removalConfirmDelay : Duration.ofSeconds(30);
+        }
+
+        public boolean confirmsRemovals() {
+            return !removalConfirmDelay.isZero();
         }
     }
 

@@ -204,6 +204,9 @@ public final class ConfigLoader {
         if (type == java.time.Duration.class) {
             return " (expected an ISO-8601 duration such as PT5M)";
         }
+        if (type == Double.class) {
+            return " (expected a number)";
+        }
         if (type == Integer.class || type == Long.class) {
             return " (expected a whole number)";
         }
@@ -226,6 +229,12 @@ public final class ConfigLoader {
         positive("database.poolSize", config.database().poolSize());
         if (polling.retryBackoff().isNegative() || polling.retryBackoff().isZero()) {
             throw new ConfigException("polling.retryBackoff must be a positive duration");
+        }
+        if (polling.maxRequestsPerSecond() < 0) {
+            throw new ConfigException("polling.maxRequestsPerSecond must not be negative (0: no ceiling)");
+        }
+        if (polling.removalConfirmDelay().isNegative()) {
+            throw new ConfigException("polling.removalConfirmDelay must not be negative (PT0S: no confirmation)");
         }
         if (polling.dispatchPeriod().toMillis() < 10) {
             throw new ConfigException("polling.dispatchPeriod must be at least PT0.01S");

@@ -84,6 +84,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** How much space the database takes, in bytes (for the benchmark's growth figures). */
+    public long sizeBytes() {
+        if (postgres) {
+            return jdbi.withHandle(handle -> handle.createQuery("SELECT pg_database_size(current_database())")
+                    .mapTo(Long.class).one());
+        }
+        // H2 writes its pages lazily: checkpoint first so that the file shows what was written.
+        return jdbi.withHandle(handle -> {
+            handle.execute("CHECKPOINT SYNC");
+            return handle.createQuery("SELECT SUM(CAST(SETTING_VALUE AS BIGINT)) FROM INFORMATION_SCHEMA.SETTINGS "
+                    + "WHERE SETTING_NAME = 'info.FILE_SIZE'").mapTo(Long.class).findOne().orElse(0L);
+        });
+    }
+
     @Override
     public void close() {
         dataSource.close();

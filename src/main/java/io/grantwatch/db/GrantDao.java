@@ -19,7 +19,7 @@ public final class GrantDao {
     private static final String COLUMNS = "id, external_id, label, status, access_token, refresh_token, token_key_id, "
             + "token_version, access_expires_at, consented_at, created_at, last_checked_at, last_changed_at, "
             + "next_check_at, failures, last_error, snapshot_id, sites_hash, snapshot_seen_at, deleted_at, "
-            + "last_refreshed_at, expiring_notified_at";
+            + "last_refreshed_at, expiring_notified_at, removal_pending_at";
 
     private final Handle handle;
 
@@ -47,6 +47,18 @@ public final class GrantDao {
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
                 .one();
+    }
+
+    /** Many grants in one batch (the benchmark's bulk load); due at {@code nextCheckAt}. */
+    public void insertAll(List<NewGrant> grants) {
+        PreparedBatch batch = handle.prepareBatch("INSERT INTO grants (external_id, label, status, access_token, "
+                + "refresh_token, token_key_id, access_expires_at, consented_at, created_at, next_check_at) VALUES "
+                + "(:externalId, :label, 'PENDING', :accessToken, :refreshToken, :tokenKeyId, :accessExpiresAt, "
+                + ":consentedAt, :createdAt, :nextCheckAt)");
+        for (NewGrant grant : grants) {
+            batch.bindMethods(grant).add();
+        }
+        batch.execute();
     }
 
     public Optional<GrantRow> find(long id) {
@@ -114,7 +126,7 @@ public final class GrantDao {
             return;
         }
         PreparedBatch batch = handle.prepareBatch("UPDATE grants SET last_checked_at = :at, snapshot_seen_at = :at, "
-                + "failures = 0, last_error = NULL WHERE id = :id");
+                + "failures = 0, last_error = NULL, removal_pending_at = NULL WHERE id = :id");
         checkedAt.forEach((id, at) -> batch.bind("id", id).bind("at", at).add());
         batch.execute();
     }
@@ -128,13 +140,14 @@ public final class GrantDao {
             Instant lastChangedAt,
             Long snapshotId,
             String sitesHash,
-            Instant snapshotSeenAt) {}
+            Instant snapshotSeenAt,
+            Instant removalPendingAt) {}
 
     /** Writes what a check concluded; when {@code reschedule} is true, {@code nextCheckAt} too (null: no more checks). */
     public void record(long id, CheckState state, boolean reschedule, Instant nextCheckAt) {
         handle.createUpdate("UPDATE grants SET status = :status, failures = :failures, last_error = :lastError, "
                         + "last_checked_at = :lastCheckedAt, last_changed_at = :lastChangedAt, snapshot_id = :snapshotId, "
-                        + "sites_hash = :sitesHash, snapshot_seen_at = :snapshotSeenAt"
+                        + "sites_hash = :sitesHash, snapshot_seen_at = :snapshotSeenAt, removal_pending_at = :removalPendingAt"
                         + (reschedule ? ", next_check_at = :nextCheckAt" : "") + " WHERE id = :id")
                 .bindMethods(state)
                 .bind("id", id)
@@ -274,7 +287,8 @@ public final class GrantDao {
                 instant(rs, "snapshot_seen_at"),
                 instant(rs, "deleted_at"),
                 instant(rs, "last_refreshed_at"),
-                instant(rs, "expiring_notified_at"));
+                instant(rs, "expiring_notified_at"),
+                instant(rs, "removal_pending_at"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

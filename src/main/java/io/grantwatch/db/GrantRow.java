@@ -29,7 +29,8 @@ public record GrantRow(
         Instant snapshotSeenAt,
         Instant deletedAt,
         Instant lastRefreshedAt,
-        Instant expiringNotifiedAt) {
+        Instant expiringNotifiedAt,
+        Instant removalPendingAt) {
 
     public boolean deleted() {
         return deletedAt != null;

@@ -63,6 +63,7 @@ abstract class GrantwatchContract {
             api = new ApiClient(app.port(), API_KEY);
         }
         simulator.clearFaults();
+        simulator.setRetryAfter(Duration.ofMillis(100));
     }
 
     @AfterAll
@@ -247,6 +248,24 @@ abstract class GrantwatchContract {
 
         assertThat(check(id).get("status").asText()).isEqualTo("HEALTHY");
         assertThat(types(events(id))).containsExactly("site.granted", "grant.degraded", "grant.recovered");
+    }
+
+    @Test
+    void aRateLimitSlowsEveryCheckDownNotOnlyTheOneThatGotIt() {
+        SimGrant limited = simGrant(ALPHA);
+        SimGrant other = simGrant(BETA);
+        long limitedId = registerHealthy(limited).get("id").asLong();
+        long otherId = registerHealthy(other).get("id").asLong();
+        simulator.setRetryAfter(Duration.ofSeconds(1));
+        limited.failNext(1, Fault.RATE_LIMITED);
+        long start = System.nanoTime();
+        JsonNode afterLimit = check(limitedId);
+        assertThat(afterLimit.get("status").asText()).isEqualTo("HEALTHY");
+        assertThat(afterLimit.get("lastError").asText()).contains("429");
+        assertThat(check(otherId).get("status").asText()).isEqualTo("HEALTHY");
+        // The other grant's call waited for the Retry-After (a lower bound: a busy machine only makes it later).
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(new ApiClient(app.port(), null).get("/metrics").body()).contains("grantwatch_ratelimit_signals_total");
     }
 
     @Test

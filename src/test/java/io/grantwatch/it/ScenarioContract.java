@@ -238,6 +238,7 @@ abstract class ScenarioContract {
                   dispatchPeriod: PT0.2S
                   retryBackoff: PT0.3S
                   degradedAfter: 3
+                  removalConfirmDelay: PT0.5S
                 http:
                   port: %d
                   host: 127.0.0.1

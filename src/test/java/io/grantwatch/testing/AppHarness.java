@@ -34,6 +34,8 @@ public final class AppHarness {
         env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
         // Long enough that the dispatchers stay out of the way: tests check on demand unless they say otherwise.
         env.put("GRANTWATCH_POLLING_INTERVAL", "PT1H");
+        // One answer is the truth here; RemovalConfirmationTest covers the confirmation.
+        env.put("GRANTWATCH_POLLING_REMOVALCONFIRMDELAY", "PT0S");
         return env;
     }
 
