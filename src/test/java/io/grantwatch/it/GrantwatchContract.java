@@ -69,7 +69,9 @@ abstract class GrantwatchContract {
     @AfterAll
     static void stopAll() {
         try {
-            assertThat(tokens).isNotEmpty();
+            if (app != null) {
+                assertThat(tokens).isNotEmpty();
+            }
             for (String token : tokens) {
                 assertThat(answers).noneMatch(answer -> answer.contains(token));
             }
