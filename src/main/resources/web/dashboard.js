@@ -101,6 +101,7 @@ async function run() {
     return;
   }
   clearProblem();
+  setLive(true);
   follow();
   sampleChecks();
   every(30_000, () => loadGrants().catch(failed));
