@@ -19,6 +19,7 @@ const state = {
   cursor: 0,
   siteNames: new Map(), // cloudId -> the last name seen
   running: false,
+  generation: 0, // loops and timers of an earlier run stop when it changes
 };
 
 const charts = {};
@@ -90,6 +91,8 @@ async function run() {
     return;
   }
   state.running = true;
+  const generation = ++state.generation;
+  const current = () => state.running && state.generation === generation;
   charts.status ??= statusChart($('#chart-status'));
   charts.checks ??= checksChart($('#chart-checks'));
   charts.events ??= eventsChart($('#chart-events'));
@@ -98,20 +101,23 @@ async function run() {
   } catch (error) {
     failed(error);
     state.running = false;
+    if (!(error instanceof Unauthorized)) {
+      setTimeout(run, 5000);
+    }
     return;
   }
   clearProblem();
   setLive(true);
-  follow();
+  follow(current);
   sampleChecks();
-  every(30_000, () => loadGrants().catch(failed));
-  every(30_000, () => loadWebhooks().catch(failed));
-  every(5_000, sampleChecks);
-  every(15_000, refreshTimes);
+  every(current, 30_000, () => loadGrants().then(clearProblem, failed));
+  every(current, 30_000, () => loadWebhooks().catch(failed));
+  every(current, 5_000, sampleChecks);
+  every(current, 15_000, refreshTimes);
 }
 
-function every(millis, task) {
-  const timer = setInterval(() => (state.running ? task() : clearInterval(timer)), millis);
+function every(current, millis, task) {
+  const timer = setInterval(() => (current() ? task() : clearInterval(timer)), millis);
 }
 
 // ---- grants ----
@@ -223,6 +229,7 @@ function refreshGrantSoon(id) {
   pendingGrantReads.add(id);
   setTimeout(async () => {
     pendingGrantReads.delete(id);
+    const wasSelected = id === state.selected;
     try {
       const grant = await request(`/v1/grants/${id}`);
       state.grants.set(id, grant);
@@ -232,9 +239,13 @@ function refreshGrantSoon(id) {
         failed(error);
         return;
       }
+      state.grants.delete(id); // deleted: no longer monitored
+      if (id === state.selected) {
+        state.selected = sortedGrants()[0]?.id ?? null;
+      }
     }
     renderGrants();
-    if (id === state.selected) {
+    if (wasSelected) {
       renderDetail();
     }
   }, 250);
@@ -468,12 +479,15 @@ async function loadRecentEvents() {
   addEvents(body.events);
 }
 
-/** Long-polls the feed for as long as the page runs; one request open at a time. */
-async function follow() {
+/** Long-polls the feed for as long as this run lasts; one request open at a time. */
+async function follow(current) {
   let pause = 1000;
-  while (state.running) {
+  while (current()) {
     try {
       const body = await request(`/v1/events?after=${state.cursor}&limit=500&wait=PT25S`);
+      if (!current()) {
+        return; // the key was asked for again meanwhile, and a new run reads from here
+      }
       setLive(true);
       pause = 1000;
       state.cursor = Number(body.nextCursor);
