@@ -131,7 +131,7 @@ class DashboardTest {
         acme.addSite(SERVICE_DESK);
         acme.setScopes(JIRA.cloudId(), "read:jira-work", "read:jira-user", "write:jira-work");
         check(acmeId);
-        otherGrants();
+        List<Long> others = otherGrants();
 
         WebDriver browser = chromium();
         try {
@@ -145,6 +145,8 @@ class DashboardTest {
             assertThat(browser.findElement(By.cssSelector("#detail .newest-site")).getAttribute("data-cloud-id"))
                     .as("the site granted last").isEqualTo(SERVICE_DESK.cloudId());
 
+            // Checks of every outcome while the page is open, for the checks-per-minute chart.
+            others.forEach(DashboardTest::check);
             acme.removeSite(WIKI.cloudId());
             check(acmeId);
 
@@ -177,10 +179,10 @@ class DashboardTest {
     }
 
     /** A few more grants, so that the list, the charts and the screenshot show every colour. */
-    private static void otherGrants() {
+    private static List<Long> otherGrants() {
         SimGrant globex = simulator.newGrant();
         globex.setSites(List.of(SimSite.of("Globex", "read:jira-work")));
-        registerHealthy(globex, "globex-bob", "Globex · bob@globex.test", false);
+        long globexId = registerHealthy(globex, "globex-bob", "Globex · bob@globex.test", false);
 
         SimGrant initech = simulator.newGrant();
         initech.setSites(List.of(SimSite.of("Initech", "read:confluence-content.all")));
@@ -197,7 +199,8 @@ class DashboardTest {
 
         SimGrant hooli = simulator.newGrant();
         hooli.setSites(List.of(SimSite.of("Hooli", "read:jira-work"), SimSite.of("Hooli Docs", "read:confluence-content.all")));
-        registerHealthy(hooli, "hooli-erin", "Hooli · erin@hooli.test", false);
+        long hooliId = registerHealthy(hooli, "hooli-erin", "Hooli · erin@hooli.test", false);
+        return List.of(globexId, initechId, umbrellaId, hooliId);
     }
 
     private static By site(SimSite site, String state) {
