@@ -10,6 +10,7 @@ import io.grantwatch.grants.GrantService;
 import io.grantwatch.grants.GrantView;
 import io.grantwatch.grants.UnknownGrantException;
 import io.grantwatch.tokens.TokenService;
+import io.grantwatch.web.Dashboard;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -62,6 +63,7 @@ public final class HttpApi implements AutoCloseable {
             config.useVirtualThreads = true;
             config.http.maxRequestSize = maxBodyBytes;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            Dashboard.serve(config);
         });
         routes();
         errors();
