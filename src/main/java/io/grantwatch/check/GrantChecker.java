@@ -38,22 +38,12 @@ public final class GrantChecker {
 
         if (refreshable && needsRefresh(grant, startedAt)) {
             TokenRefresher.Result refresh = refresher.refresh(grant.id(), grant.tokenVersion());
-            switch (refresh) {
-                case TokenRefresher.Result.Tokens fresh -> tokens = fresh.tokens();
-                case TokenRefresher.Result.Revoked revoked -> {
-                    return done(grant, tokens, startedAt, new Outcome.Revoked("invalid_grant"));
-                }
-                case TokenRefresher.Result.Gone gone -> {
-                    return done(grant, tokens, startedAt, new Outcome.Transient("deleted", "the grant was deleted", null));
-                }
-                case TokenRefresher.Result.Failed failed -> {
-                    // The old token may still work for a while: use it rather than give up the check.
-                    if (isExpired(tokens, startedAt)) {
-                        return done(grant, tokens, startedAt, new Outcome.Transient(
-                                failed.reason(), "token refresh failed: " + failed.detail(), failed.retryAfter()));
-                    }
-                }
+            if (refresh instanceof TokenRefresher.Result.Tokens fresh) {
+                tokens = fresh.tokens();
+            } else if (!(refresh instanceof TokenRefresher.Result.Failed) || isExpired(tokens, startedAt)) {
+                return done(grant, tokens, startedAt, withoutTokens(refresh, "token refresh failed: "));
             }
+            // A failed refresh of a token that still works is no reason to give up the check.
         }
         if (!refreshable && isExpired(tokens, startedAt)) {
             // A token we know to be expired would only be refused: say so without asking Atlassian.
@@ -71,19 +61,11 @@ public final class GrantChecker {
                 return done(grant, tokens, startedAt, new Outcome.Expired(
                         "Atlassian refused the access token (HTTP " + refused.httpStatus() + ") and it cannot be refreshed"));
             }
-            switch (refresher.refresh(grant.id(), tokens.tokenVersion())) {
-                case TokenRefresher.Result.Tokens fresh -> tokens = fresh.tokens();
-                case TokenRefresher.Result.Revoked revoked -> {
-                    return done(grant, tokens, startedAt, new Outcome.Revoked("invalid_grant"));
-                }
-                case TokenRefresher.Result.Gone gone -> {
-                    return done(grant, tokens, startedAt, new Outcome.Transient("deleted", "the grant was deleted", null));
-                }
-                case TokenRefresher.Result.Failed failed -> {
-                    return done(grant, tokens, startedAt, new Outcome.Transient(
-                            failed.reason(), "token refused and its refresh failed: " + failed.detail(), failed.retryAfter()));
-                }
+            TokenRefresher.Result refresh = refresher.refresh(grant.id(), tokens.tokenVersion());
+            if (!(refresh instanceof TokenRefresher.Result.Tokens fresh)) {
+                return done(grant, tokens, startedAt, withoutTokens(refresh, "token refused and its refresh failed: "));
             }
+            tokens = fresh.tokens();
             result = client.accessibleResources(tokens.accessToken());
         }
         Outcome outcome = switch (result) {
@@ -92,6 +74,17 @@ public final class GrantChecker {
             case CheckResult.Transient failure -> new Outcome.Transient(failure.reason(), failure.detail(), failure.retryAfter());
         };
         return done(grant, tokens, startedAt, outcome);
+    }
+
+    /** What a refresh that brought no tokens means for the check. */
+    private static Outcome withoutTokens(TokenRefresher.Result refresh, String failurePrefix) {
+        return switch (refresh) {
+            case TokenRefresher.Result.Revoked revoked -> new Outcome.Revoked("invalid_grant");
+            case TokenRefresher.Result.Gone gone -> new Outcome.Transient("deleted", "the grant was deleted", null);
+            case TokenRefresher.Result.Failed failed ->
+                    new Outcome.Transient(failed.reason(), failurePrefix + failed.detail(), failed.retryAfter());
+            case TokenRefresher.Result.Tokens fresh -> throw new IllegalArgumentException("a refresh that brought tokens");
+        };
     }
 
     /** The result carries the token version it ended with, so that the recorder does not take it for stale. */

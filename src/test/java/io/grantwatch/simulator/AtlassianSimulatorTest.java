@@ -1,5 +1,7 @@
 package io.grantwatch.simulator;
 
+import io.grantwatch.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +32,7 @@ class AtlassianSimulatorTest {
     static final SimSite EVERYTHING = SimSite.of("globex",
             "read:jira-work", "write:jira-work", "read:servicedesk-request", "read:confluence-content.all");
 
-    final SettableClock clock = new SettableClock(START);
+    final MutableClock clock = new MutableClock(START);
     AtlassianSimulator simulator;
     HttpClient http;
     SimGrant grant;

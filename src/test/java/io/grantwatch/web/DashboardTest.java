@@ -11,6 +11,7 @@ import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
+import io.grantwatch.testing.AppHarness;
 import io.grantwatch.testing.TestDatabase;
 import java.io.File;
 import java.io.IOException;
@@ -55,7 +56,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String API_KEY = "dashboard-test-key";
+    private static final String API_KEY = AppHarness.API_KEY;
     private static final String CHART_JS = "/webjars/chart.js/4.5.1/dist/chart.umd.min.js";
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
 
@@ -76,22 +77,9 @@ class DashboardTest {
     static void start() {
         simulator = AtlassianSimulator.start();
         database = TestDatabase.h2();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("GRANTWATCH_DATABASE_URL", database.url());
-        env.put("GRANTWATCH_DATABASE_USERNAME", database.username());
-        env.put("GRANTWATCH_DATABASE_PASSWORD", database.password());
-        env.put("GRANTWATCH_DATADIR", dataDir.toString());
-        env.put("GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
-        env.put("GRANTWATCH_ATLASSIAN_APIBASEURL", simulator.baseUrl().toString());
-        env.put("GRANTWATCH_ATLASSIAN_AUTHBASEURL", simulator.baseUrl().toString());
-        env.put("GRANTWATCH_ATLASSIAN_REQUESTTIMEOUT", "PT1S");
-        env.put("GRANTWATCH_HTTP_PORT", "0");
-        env.put("GRANTWATCH_HTTP_HOST", "127.0.0.1");
-        env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
-        // The dispatchers stay out of the way: this test checks on demand.
-        env.put("GRANTWATCH_POLLING_INTERVAL", "PT1H");
+        Map<String, String> env = AppHarness.environment(database, simulator, dataDir);
         env.put("GRANTWATCH_POLLING_DEGRADEDAFTER", "2");
-        app = Application.start(ConfigLoader.load(null, env), Clock.systemUTC());
+        app = AppHarness.start(env);
         api = new ApiClient(app.port(), API_KEY);
     }
 
