@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -115,12 +116,20 @@ public final class ConfigLoader {
                 Map.Entry<String, JsonNode> field = fields.next();
                 collect(field.getValue(), prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), paths);
             }
-        } else {
+        } else if (!node.isArray()) {
+            // A list (webhooks) has no single value an environment variable could hold: it is set in YAML only.
             paths.add(prefix);
         }
     }
 
     private static void substitute(JsonNode node, String path, Map<String, String> env) {
+        if (node instanceof ArrayNode array) {
+            // Lists of objects (webhooks) carry secrets too: webhooks[0].secret: ${HOOK_SECRET}
+            for (int i = 0; i < array.size(); i++) {
+                substitute(array.get(i), path + "[" + i + "]", env);
+            }
+            return;
+        }
         if (!(node instanceof ObjectNode object)) {
             return;
         }
