@@ -12,7 +12,10 @@ import io.grantwatch.config.Config;
 import io.grantwatch.crypto.EncryptionKeys;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.Database;
+import io.grantwatch.delivery.DeliveryEngine;
+import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
+import io.grantwatch.events.EventSignal;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.schedule.Dispatchers;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -38,13 +41,16 @@ public final class Application implements AutoCloseable {
     private final Dispatchers dispatchers;
     private final HttpApi api;
     private final GrantService grants;
+    private final DeliveryEngine delivery;
 
-    private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants) {
+    private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants,
+            DeliveryEngine delivery) {
         this.database = database;
         this.checks = checks;
         this.dispatchers = dispatchers;
         this.api = api;
         this.grants = grants;
+        this.delivery = delivery;
     }
 
     /** Opens the database, migrates it, and starts the scheduler and the HTTP API. */
@@ -60,7 +66,9 @@ public final class Application implements AutoCloseable {
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
 
-            EventFeed feed = new EventFeed(database.jdbi(), clock, Duration.ofMillis(500));
+            // Committed events wake long-polls and webhook workers on this node at once.
+            EventSignal newEvents = new EventSignal();
+            EventFeed feed = new EventFeed(database.jdbi(), clock, Duration.ofMillis(500), newEvents);
             Schedule schedule = new Schedule(polling.interval());
             AtlassianClient client = new AtlassianClient(
                     config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout());
@@ -72,13 +80,17 @@ public final class Application implements AutoCloseable {
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
             GrantService grants = new GrantService(database.jdbi(), cipher, checks, schedule, clock);
-            HttpApi api = new HttpApi(grants, feed, metrics, () -> database.isUp() && dispatchers.isRunning(), clock,
+            DeliveryEngine delivery = new DeliveryEngine(database.jdbi(), cipher, newEvents, config.delivery(), metrics, clock);
+            WebhookService webhooks = new WebhookService(database.jdbi(), cipher, delivery, config.delivery(), clock);
+            webhooks.syncConfigured(config.webhooks());
+            HttpApi api = new HttpApi(grants, webhooks, feed, metrics, () -> database.isUp() && dispatchers.isRunning(), clock,
                     config.http().apiKey(), config.http().maxBodyBytes());
             dispatchers.start();
             api.start(config.http().host(), config.http().port());
+            delivery.start();
             log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
                     database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
-            return new Application(database, checks, dispatchers, api, grants);
+            return new Application(database, checks, dispatchers, api, grants, delivery);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -101,10 +113,11 @@ public final class Application implements AutoCloseable {
         return database;
     }
 
-    /** Stops taking requests, lets the checks in flight finish, stops Quartz, closes the pool. */
+    /** Stops taking requests, stops webhook delivery, lets the checks in flight finish, stops Quartz, closes the pool. */
     @Override
     public void close() {
         api.close();
+        delivery.close();
         dispatchers.close();
         checks.close();
         database.close();
