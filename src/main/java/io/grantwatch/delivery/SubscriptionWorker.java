@@ -201,7 +201,8 @@ final class SubscriptionWorker implements Runnable {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        String message = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return message.length() > 300 ? message.substring(0, 300) + "..." : message;
     }
 
     private SlackMessage.GrantLabel grantLabel(long grantId) {

@@ -212,7 +212,17 @@ final class WebhookDao {
         handle.createUpdate("INSERT INTO webhook_deliveries (webhook_id, event_id, attempt, message_id, attempted_at, outcome, "
                         + "status_code, latency_ms, error, node) VALUES (:webhookId, :eventId, :attempt, :messageId, "
                         + ":attemptedAt, :outcome, :statusCode, :latencyMs, :error, :node)")
-                .bindMethods(attempt)
+                .bind("webhookId", attempt.webhookId())
+                .bind("eventId", attempt.eventId())
+                .bind("attempt", attempt.attempt())
+                .bind("messageId", attempt.messageId())
+                .bind("attemptedAt", attempt.attemptedAt())
+                .bind("outcome", attempt.outcome())
+                .bind("statusCode", attempt.statusCode())
+                .bind("latencyMs", attempt.latencyMs())
+                .bind("error", attempt.error() == null || attempt.error().length() <= 1000
+                        ? attempt.error() : attempt.error().substring(0, 1000))
+                .bind("node", attempt.node())
                 .execute();
     }
 
