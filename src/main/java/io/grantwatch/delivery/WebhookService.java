@@ -11,11 +11,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -221,7 +223,7 @@ public final class WebhookService {
 
     // ---- validation, shared by the API and the YAML file ----
 
-    private static Format format(String name, String field, java.util.function.Function<String, RuntimeException> refusal) {
+    private static Format format(String name, String field, Function<String, RuntimeException> refusal) {
         if (name == null) {
             return Format.CLOUDEVENTS;
         }
@@ -230,7 +232,7 @@ public final class WebhookService {
     }
 
     private static List<String> types(List<String> types, String field,
-            java.util.function.Function<String, RuntimeException> refusal) {
+            Function<String, RuntimeException> refusal) {
         if (types == null) {
             return List.of();
         }
@@ -240,7 +242,7 @@ public final class WebhookService {
         Set<String> distinct = new TreeSet<>();
         for (String type : types) {
             if (type == null || EventType.fromWireName(type).isEmpty()) {
-                throw refusal.apply(field + " holds an unknown event type; known: " + java.util.Arrays.stream(EventType.values())
+                throw refusal.apply(field + " holds an unknown event type; known: " + Arrays.stream(EventType.values())
                         .map(EventType::wireName).collect(Collectors.joining(", ")));
             }
             distinct.add(type);
@@ -249,7 +251,7 @@ public final class WebhookService {
     }
 
     private static List<Long> grantIds(List<Long> grantIds, String field,
-            java.util.function.Function<String, RuntimeException> refusal) {
+            Function<String, RuntimeException> refusal) {
         if (grantIds == null) {
             return List.of();
         }
