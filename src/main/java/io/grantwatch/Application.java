@@ -13,7 +13,10 @@ import io.grantwatch.config.Config;
 import io.grantwatch.crypto.EncryptionKeys;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.Database;
+import io.grantwatch.delivery.DeliveryEngine;
+import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
+import io.grantwatch.events.EventSignal;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.schedule.Dispatchers;
 import io.grantwatch.crypto.StoredKeys;
@@ -45,9 +48,10 @@ public final class Application implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final TokenCipher cipher;
     private final AtlassianClient client;
+    private final DeliveryEngine delivery;
 
     private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants,
-            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client) {
+            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client, DeliveryEngine delivery) {
         this.client = client;
         this.database = database;
         this.checks = checks;
@@ -56,6 +60,7 @@ public final class Application implements AutoCloseable {
         this.grants = grants;
         this.metrics = metrics;
         this.cipher = cipher;
+        this.delivery = delivery;
     }
 
     /** Opens the database, migrates it, and starts the scheduler and the HTTP API. */
@@ -72,7 +77,9 @@ public final class Application implements AutoCloseable {
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
 
-            EventFeed feed = new EventFeed(database.jdbi(), clock, Duration.ofMillis(500));
+            // Committed events wake long-polls and webhook workers on this node at once.
+            EventSignal newEvents = new EventSignal();
+            EventFeed feed = new EventFeed(database.jdbi(), clock, Duration.ofMillis(500), newEvents);
             Schedule schedule = new Schedule(polling.interval());
             RateGate gate = new RateGate(polling.maxRequestsPerSecond());
             AtlassianClient client = new AtlassianClient(
@@ -92,13 +99,17 @@ public final class Application implements AutoCloseable {
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
             GrantService grants = new GrantService(database.jdbi(), cipher, checks, schedule, clock);
             TokenService tokens = new TokenService(database.jdbi(), cipher, refresher, config.tokens(), clock);
-            HttpApi api = new HttpApi(grants, tokens, feed, metrics, () -> database.isUp() && dispatchers.isRunning(), clock,
+            DeliveryEngine delivery = new DeliveryEngine(database.jdbi(), cipher, newEvents, config.delivery(), metrics, clock);
+            WebhookService webhooks = new WebhookService(database.jdbi(), cipher, delivery, config.delivery(), clock);
+            webhooks.syncConfigured(config.webhooks());
+            HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, () -> database.isUp() && dispatchers.isRunning(), clock,
                     config.http().apiKey(), config.http().maxBodyBytes());
             dispatchers.start();
             api.start(config.http().host(), config.http().port());
+            delivery.start();
             log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
                     database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
-            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client);
+            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client, delivery);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -129,10 +140,11 @@ public final class Application implements AutoCloseable {
         return cipher;
     }
 
-    /** Stops taking requests, lets the checks in flight finish, stops Quartz, closes the pool. */
+    /** Stops taking requests, stops webhook delivery, lets the checks in flight finish, stops Quartz, closes the pool. */
     @Override
     public void close() {
         api.close();
+        delivery.close();
         dispatchers.close();
         checks.close();
         client.close();

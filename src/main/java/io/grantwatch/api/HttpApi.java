@@ -1,9 +1,14 @@
 package io.grantwatch.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.Json;
 import io.grantwatch.core.EventType;
 import io.grantwatch.db.SnapshotRow;
+import io.grantwatch.delivery.DeliveryView;
+import io.grantwatch.delivery.WebhookException;
+import io.grantwatch.delivery.WebhookService;
+import io.grantwatch.delivery.WebhookView;
 import io.grantwatch.events.EventFeed;
 import io.grantwatch.grants.ExternalIdTakenException;
 import io.grantwatch.grants.GrantService;
@@ -20,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +45,11 @@ public final class HttpApi implements AutoCloseable {
             Set.of("accessToken", "refreshToken", "expiresIn", "expiresAt", "externalId", "label", "consentedAt");
     private static final Set<String> TOKEN_FIELDS = Set.of("accessToken", "refreshToken", "expiresIn", "expiresAt");
     private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    private static final Set<String> WEBHOOK_FIELDS = Set.of("url", "types", "grantIds", "format");
 
     private final GrantService grants;
     private final TokenService tokens;
+    private final WebhookService webhooks;
     private final EventFeed feed;
     private final PrometheusMeterRegistry metrics;
     private final BooleanSupplier healthy;
@@ -49,10 +57,11 @@ public final class HttpApi implements AutoCloseable {
     private final byte[] apiKey;
     private final Javalin app;
 
-    public HttpApi(GrantService grants, TokenService tokens, EventFeed feed, PrometheusMeterRegistry metrics, BooleanSupplier healthy,
-            Clock clock, String apiKey, long maxBodyBytes) {
+    public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, EventFeed feed,
+            PrometheusMeterRegistry metrics, BooleanSupplier healthy, Clock clock, String apiKey, long maxBodyBytes) {
         this.grants = grants;
         this.tokens = tokens;
+        this.webhooks = webhooks;
         this.feed = feed;
         this.metrics = metrics;
         this.healthy = healthy;
@@ -81,6 +90,13 @@ public final class HttpApi implements AutoCloseable {
         app.get("/v1/grants/{id}/access", this::access);
         app.get("/v1/grants/{id}/token", this::token);
         app.get("/v1/events", this::events);
+        app.post("/v1/webhooks", this::createWebhook);
+        app.get("/v1/webhooks", this::listWebhooks);
+        app.get("/v1/webhooks/{id}", ctx -> ctx.json(webhooks.get(webhookId(ctx))));
+        app.delete("/v1/webhooks/{id}", this::deleteWebhook);
+        app.get("/v1/webhooks/{id}/deliveries", this::webhookDeliveries);
+        app.post("/v1/webhooks/{id}/redeliver", ctx -> ctx.json(webhooks.redeliver(webhookId(ctx), fromEvent(ctx))));
+        app.post("/v1/webhooks/{id}/rotate-secret", ctx -> ctx.json(webhooks.rotateSecret(webhookId(ctx))));
         app.get("/health", this::health);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
@@ -89,6 +105,7 @@ public final class HttpApi implements AutoCloseable {
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         app.exception(UnknownGrantException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage()));
         app.exception(TokenService.TokenUnavailableException.class, (e, ctx) -> error(ctx, 409, e.code(), e.getMessage()));
+        app.exception(WebhookException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         app.exception(ExternalIdTakenException.class, (e, ctx) -> error(ctx, 409, "conflict", e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
@@ -198,6 +215,98 @@ public final class HttpApi implements AutoCloseable {
         body.put("events", page.events());
         body.put("nextCursor", String.valueOf(page.nextCursor()));
         ctx.json(body);
+    }
+
+    private void createWebhook(Context ctx) {
+        ObjectNode body = Requests.object(ctx, WEBHOOK_FIELDS);
+        WebhookService.Secret created = webhooks.create(new WebhookService.NewWebhook(
+                Requests.string(body, "url", true, 2000),
+                strings(body, "types"),
+                ids(body, "grantIds"),
+                Requests.string(body, "format", false, 20)));
+        ctx.status(201).header("Location", "/v1/webhooks/" + created.id()).json(created);
+    }
+
+    private void listWebhooks(Context ctx) {
+        int limit = Requests.limit(ctx);
+        List<WebhookView> page = webhooks.list(Requests.cursor(ctx, "after", 0), limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("webhooks", page);
+        body.put("nextCursor", page.size() == limit ? String.valueOf(page.getLast().id()) : null);
+        ctx.json(body);
+    }
+
+    private void deleteWebhook(Context ctx) {
+        webhooks.delete(webhookId(ctx));
+        ctx.status(204);
+    }
+
+    private void webhookDeliveries(Context ctx) {
+        long id = webhookId(ctx);
+        int limit = Requests.limit(ctx);
+        List<DeliveryView> page = webhooks.deliveries(id, Requests.cursor(ctx, "before", Long.MAX_VALUE), limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("deliveries", page);
+        body.put("nextCursor", page.size() == limit ? String.valueOf(page.getLast().id()) : null);
+        ctx.json(body);
+    }
+
+    private static long webhookId(Context ctx) {
+        try {
+            long id = Long.parseLong(ctx.pathParam("id"));
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through, and the text is not echoed
+        }
+        throw new ApiException(404, "not_found", "no webhook has that id");
+    }
+
+    /** The first event to deliver again; absent means from the subscription's cursor. */
+    private static Long fromEvent(Context ctx) {
+        long from = Requests.cursor(ctx, "from", -1);
+        return from < 0 ? null : from;
+    }
+
+    /** A JSON list of strings, or null when absent. */
+    private static List<String> strings(ObjectNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String expected = "'" + field + "' must be a list of at most 100 strings";
+        if (!node.isArray() || node.size() > 100) {
+            throw ApiException.badRequest("invalid_field", expected);
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode value : node) {
+            if (!value.isTextual()) {
+                throw ApiException.badRequest("invalid_field", expected);
+            }
+            values.add(value.asText());
+        }
+        return values;
+    }
+
+    /** A JSON list of ids, or null when absent. */
+    private static List<Long> ids(ObjectNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String expected = "'" + field + "' must be a list of grant ids (numbers)";
+        if (!node.isArray()) {
+            throw ApiException.badRequest("invalid_field", expected);
+        }
+        List<Long> values = new ArrayList<>();
+        for (JsonNode value : node) {
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                throw ApiException.badRequest("invalid_field", expected);
+            }
+            values.add(value.asLong());
+        }
+        return values;
     }
 
     private void health(Context ctx) {

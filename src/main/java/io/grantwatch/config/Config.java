@@ -17,10 +17,12 @@ public record Config(
         Polling polling,
         Tokens tokens,
         Http http,
-        Encryption encryption) {
+        Encryption encryption,
+        List<Webhook> webhooks,
+        Delivery delivery) {
 
     public static Config defaults() {
-        return new Config(null, null, null, null, null, null, null);
+        return new Config(null, null, null, null, null, null, null, null, null);
     }
 
     public Config {
@@ -31,6 +33,8 @@ public record Config(
         tokens = tokens != null ? tokens : new Tokens(null, null, null);
         http = http != null ? http : new Http(null, null, null, null);
         encryption = encryption != null ? encryption : new Encryption(null, null);
+        webhooks = webhooks != null ? List.copyOf(webhooks) : List.of();
+        delivery = delivery != null ? delivery : new Delivery(null, null, null, null, null, null, null, null);
     }
 
     /** The JDBC URL, with the embedded default resolved against {@code dataDir}. */
@@ -149,9 +153,68 @@ public record Config(
         }
     }
 
+    /**
+     * A webhook subscription from the YAML file; validated when the daemon starts. {@code url} may
+     * itself be a credential (Slack's are), so {@code toString} shows only its host.
+     *
+     * @param format {@code cloudevents} (the default) or {@code slack}
+     * @param secret {@code whsec_...}; required for cloudevents
+     */
+    public record Webhook(String url, List<String> types, List<Long> grantIds, String secret, String format) {
+        public Webhook {
+            types = types != null ? List.copyOf(types) : List.of();
+            grantIds = grantIds != null ? List.copyOf(grantIds) : List.of();
+            format = format != null ? format : "cloudevents";
+        }
+
+        @Override
+        public String toString() {
+            String host = url;
+            try {
+                host = URI.create(url).getHost();
+            } catch (IllegalArgumentException | NullPointerException ignored) {
+                // not a URL: say nothing about it
+            }
+            return "Webhook[host=" + host + ", format=" + format + ", secret=" + (secret == null ? "none" : "set") + "]";
+        }
+    }
+
+    /**
+     * How webhooks are delivered.
+     *
+     * @param initialBackoff the first retry delay (full jitter: a random delay up to it); it doubles per attempt
+     * @param maxBackoff the cap of the retry delay
+     * @param maxAttempts attempts at one event before the subscription is marked failing
+     * @param requestTimeout the longest one delivery request may take, body included
+     * @param pollInterval how often the outbox is read for events written by other nodes
+     * @param lease how long a node owns a subscription without renewing it; a dead node's subscriptions move after it
+     * @param secretOverlap how long the previous secret still signs after a rotation
+     * @param source the CloudEvents {@code source} attribute
+     */
+    public record Delivery(
+            Duration initialBackoff,
+            Duration maxBackoff,
+            Integer maxAttempts,
+            Duration requestTimeout,
+            Duration pollInterval,
+            Duration lease,
+            Duration secretOverlap,
+            String source) {
+        public Delivery {
+            initialBackoff = initialBackoff != null ? initialBackoff : Duration.ofSeconds(1);
+            maxBackoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
+            maxAttempts = maxAttempts != null ? maxAttempts : 12;
+            requestTimeout = requestTimeout != null ? requestTimeout : Duration.ofSeconds(10);
+            pollInterval = pollInterval != null ? pollInterval : Duration.ofMillis(200);
+            lease = lease != null ? lease : Duration.ofSeconds(30);
+            secretOverlap = secretOverlap != null ? secretOverlap : Duration.ofHours(24);
+            source = source != null ? source : "urn:grantwatch";
+        }
+    }
+
     @Override
     public String toString() {
         return "Config[dataDir=" + dataDir + ", database=" + database.url() + ", " + atlassian + ", " + polling + ", "
-                + tokens + ", " + http + ", " + encryption + "]";
+                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + "]";
     }
 }

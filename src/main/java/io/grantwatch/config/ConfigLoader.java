@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -42,6 +43,9 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .setSerializationInclusion(JsonInclude.Include.ALWAYS);
+
+    /** Lists of plain values, which an environment variable can give comma-separated. */
+    private static final java.util.Set<String> SCALAR_LISTS = java.util.Set.of("encryption.previousKeys");
 
     private ConfigLoader() {}
 
@@ -127,13 +131,15 @@ public final class ConfigLoader {
                 Map.Entry<String, JsonNode> field = fields.next();
                 collect(field.getValue(), prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), paths);
             }
-        } else {
+        } else if (!node.isArray() || SCALAR_LISTS.contains(prefix)) {
+            // A list of objects (webhooks) has no single value an environment variable could hold: YAML only.
             paths.add(prefix);
         }
     }
 
     private static void substitute(JsonNode node, String path, Map<String, String> env) {
-        if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+        if (node instanceof ArrayNode array) {
+            // Lists carry secrets too: encryption.previousKeys[0]: ${OLD_KEY}, webhooks[0].secret: ${HOOK_SECRET}
             for (int i = 0; i < array.size(); i++) {
                 if (array.get(i).isTextual()) {
                     array.set(i, new TextNode(resolve(array.get(i).asText(), path + "[" + i + "]", env)));

@@ -1,0 +1,209 @@
+package io.grantwatch.delivery;
+
+import io.grantwatch.config.Config;
+import io.grantwatch.config.ConfigException;
+import io.grantwatch.crypto.TokenCipher;
+import io.grantwatch.events.EventSignal;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs webhook delivery on this node. One supervisor loop watches the outbox for events written
+ * by other nodes (this node's own commits signal at once), and every lease round renews this
+ * node's leases, claims free or expired ones, and keeps one {@link SubscriptionWorker} per leased
+ * subscription. A lease lets exactly one node deliver to a subscription, so each event reaches
+ * each subscriber from one node; when a node dies its leases expire and another takes over from
+ * the stored cursor. Thread-safe.
+ */
+public final class DeliveryEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+    private static final Duration MAX_LEASE_ROUND = Duration.ofSeconds(1);
+
+    private final Jdbi jdbi;
+    private final TokenCipher cipher;
+    private final EventSignal newEvents;
+    private final Config.Delivery settings;
+    private final Clock clock;
+    private final DeliveryMetrics metrics;
+    private final WebhookSender sender;
+    private final Backoff backoff;
+    private final String node = nodeName();
+    private final Duration leaseRound;
+    private final Map<Long, Thread> workers = new ConcurrentHashMap<>();
+    /** Asks the supervisor for a lease round now: a subscription was created, resumed or deleted here. */
+    private final EventSignal nudges = new EventSignal();
+    private volatile boolean running;
+    private Thread supervisor;
+
+    public DeliveryEngine(Jdbi jdbi, TokenCipher cipher, EventSignal newEvents, Config.Delivery settings,
+            MeterRegistry registry, Clock clock) {
+        validate(settings);
+        this.jdbi = jdbi;
+        this.cipher = cipher;
+        this.newEvents = newEvents;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = new DeliveryMetrics(registry);
+        this.sender = new WebhookSender(settings.requestTimeout());
+        this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(),
+                bound -> ThreadLocalRandom.current().nextLong(bound));
+        Duration third = settings.lease().dividedBy(3);
+        this.leaseRound = third.compareTo(MAX_LEASE_ROUND) < 0 ? third : MAX_LEASE_ROUND;
+    }
+
+    /** The delivery section of the configuration, checked at start-up; {@link ConfigException} names the key. */
+    static void validate(Config.Delivery settings) {
+        positive("delivery.initialBackoff", settings.initialBackoff());
+        positive("delivery.requestTimeout", settings.requestTimeout());
+        if (settings.maxBackoff().compareTo(settings.initialBackoff()) < 0) {
+            throw new ConfigException("delivery.maxBackoff must be at least delivery.initialBackoff");
+        }
+        if (settings.maxAttempts() < 1) {
+            throw new ConfigException("delivery.maxAttempts must be at least 1");
+        }
+        if (settings.pollInterval().toMillis() < 10) {
+            throw new ConfigException("delivery.pollInterval must be at least PT0.01S");
+        }
+        if (settings.lease().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException("delivery.lease must be at least PT1S");
+        }
+        if (settings.secretOverlap().isNegative()) {
+            throw new ConfigException("delivery.secretOverlap must not be negative");
+        }
+        if (settings.source().isBlank()) {
+            throw new ConfigException("delivery.source must not be empty");
+        }
+    }
+
+    private static void positive(String key, Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new ConfigException(key + " must be a positive duration");
+        }
+    }
+
+    public DeliveryEngine start() {
+        running = true;
+        supervisor = Thread.ofVirtual().name("webhook-supervisor").start(this::supervise);
+        return this;
+    }
+
+    /** The name this node writes into {@code leased_by} and the delivery log. */
+    public String node() {
+        return node;
+    }
+
+    /** A subscription changed on this node: take leases and wake workers now rather than at the next round. */
+    void nudge() {
+        nudges.fire();
+        newEvents.fire();
+    }
+
+    private void supervise() {
+        long latestSeen = -1;
+        Instant nextLeaseRound = Instant.MIN;
+        while (running) {
+            long nudged = nudges.generation();
+            try {
+                long latest = jdbi.withHandle(handle -> new WebhookDao(handle).latestEventId());
+                if (latest > latestSeen) {
+                    // Events from another node, or from this one before a worker looked: wake every worker.
+                    latestSeen = latest;
+                    newEvents.fire();
+                }
+                if (!clock.instant().isBefore(nextLeaseRound)) {
+                    leaseRound(latest);
+                    nextLeaseRound = clock.instant().plus(leaseRound);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Webhook delivery cannot reach the database, trying again: {}", e.getClass().getSimpleName());
+            }
+            try {
+                if (nudges.await(nudged, settings.pollInterval())) {
+                    nextLeaseRound = Instant.MIN;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void leaseRound(long latestEventId) {
+        Instant now = clock.instant();
+        Instant until = now.plus(settings.lease());
+        List<Long> held = jdbi.inTransaction(handle -> {
+            WebhookDao dao = new WebhookDao(handle);
+            dao.claimFree(node, now, until);
+            return dao.renew(node, now, until);
+        });
+        Set<Long> holding = new HashSet<>(held);
+        for (long id : held) {
+            workers.compute(id, (key, worker) -> worker != null && worker.isAlive() ? worker : startWorker(id));
+        }
+        workers.forEach((id, worker) -> {
+            if (!holding.contains(id)) {
+                // Lost the lease (deleted, failing, or taken over after a pause): another node may deliver now.
+                worker.interrupt();
+                workers.remove(id, worker);
+            }
+        });
+        jdbi.useHandle(handle -> {
+            WebhookDao dao = new WebhookDao(handle);
+            long oldest = dao.oldestCursor().orElse(latestEventId);
+            metrics.observed(Math.max(0, latestEventId - oldest), dao.countFailing());
+        });
+    }
+
+    private Thread startWorker(long id) {
+        SubscriptionWorker worker = new SubscriptionWorker(id, node, jdbi, cipher, newEvents, sender, backoff, metrics,
+                settings, clock);
+        return Thread.ofVirtual().name("webhook-" + id).start(worker);
+    }
+
+    /** Stops the workers (an attempt in flight is abandoned and will be made again) and gives the leases up. */
+    @Override
+    public void close() {
+        running = false;
+        if (supervisor != null) {
+            supervisor.interrupt();
+            join(supervisor);
+        }
+        workers.values().forEach(Thread::interrupt);
+        workers.values().forEach(DeliveryEngine::join);
+        workers.clear();
+        try {
+            jdbi.useHandle(handle -> new WebhookDao(handle).releaseAll(node));
+        } catch (RuntimeException e) {
+            log.warn("Could not give up the webhook leases of {}; they expire within {}", node, settings.lease());
+        }
+        sender.close();
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String nodeName() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "node");
+        byte[] random = new byte[4];
+        new SecureRandom().nextBytes(random);
+        String name = host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
+        return name.length() > 100 ? name.substring(name.length() - 100) : name;
+    }
+}
