@@ -14,11 +14,14 @@ import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.Database;
 import io.grantwatch.events.EventFeed;
 import io.grantwatch.grants.GrantService;
+import io.grantwatch.health.GrantStatusGauges;
+import io.grantwatch.health.HealthCheck;
 import io.grantwatch.schedule.Dispatchers;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -55,6 +58,9 @@ public final class Application implements AutoCloseable {
             database.migrate();
             Config.Polling polling = config.polling();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            // promtool's lint refuses two of ProcessorMetrics' names (an abbreviated unit, a _count suffix on a gauge).
+            metrics.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+                    || id.getName().equals("system.cpu.count")));
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmGcMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
@@ -72,7 +78,9 @@ public final class Application implements AutoCloseable {
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
             GrantService grants = new GrantService(database.jdbi(), cipher, checks, schedule, clock);
-            HttpApi api = new HttpApi(grants, feed, metrics, () -> database.isUp() && dispatchers.isRunning(), clock,
+            new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
+            HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
+            HttpApi api = new HttpApi(grants, feed, metrics, health::report, clock,
                     config.http().apiKey(), config.http().maxBodyBytes());
             dispatchers.start();
             api.start(config.http().host(), config.http().port());

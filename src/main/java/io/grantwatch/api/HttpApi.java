@@ -9,6 +9,7 @@ import io.grantwatch.grants.ExternalIdTakenException;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.grants.GrantView;
 import io.grantwatch.grants.UnknownGrantException;
+import io.grantwatch.health.HealthCheck;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -22,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +42,17 @@ public final class HttpApi implements AutoCloseable {
     private final GrantService grants;
     private final EventFeed feed;
     private final PrometheusMeterRegistry metrics;
-    private final BooleanSupplier healthy;
+    private final Supplier<HealthCheck.Report> health;
     private final Clock clock;
     private final byte[] apiKey;
     private final Javalin app;
 
-    public HttpApi(GrantService grants, EventFeed feed, PrometheusMeterRegistry metrics, BooleanSupplier healthy,
+    public HttpApi(GrantService grants, EventFeed feed, PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health,
             Clock clock, String apiKey, long maxBodyBytes) {
         this.grants = grants;
         this.feed = feed;
         this.metrics = metrics;
-        this.healthy = healthy;
+        this.health = health;
         this.clock = clock;
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         this.app = Javalin.create(config -> {
@@ -76,6 +77,8 @@ public final class HttpApi implements AutoCloseable {
         app.get("/v1/grants/{id}/access", this::access);
         app.get("/v1/events", this::events);
         app.get("/health", this::health);
+        // Liveness: the process answers HTTP. Readiness, with the database and scheduler, is /health.
+        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
@@ -184,8 +187,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        boolean up = healthy.getAsBoolean();
-        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
+        HealthCheck.Report report = health.get();
+        ctx.status(report.up() ? 200 : 503).json(report.body());
     }
 
     private static void error(Context ctx, int status, String code, String message) {

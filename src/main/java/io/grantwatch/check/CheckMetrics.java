@@ -1,12 +1,13 @@
 package io.grantwatch.check;
 
+import io.grantwatch.core.EventType;
 import io.grantwatch.core.NewEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
-/** The checks' meters: checks by outcome, their latency, events by type. Thread-safe. */
+/** The checks' meters: checks by outcome, their latency, events by type, token refreshes. Thread-safe. */
 public final class CheckMetrics {
     private final MeterRegistry registry;
     private final Timer latency;
@@ -17,6 +18,13 @@ public final class CheckMetrics {
                 .description("Time of one check, the call to Atlassian included")
                 .publishPercentileHistogram()
                 .register(registry);
+        // Registered at zero, so that the series exist (and rates work) before the first of each happens.
+        for (String outcome : new String[] {"valid", "token_expired", "revoked", "transient"}) {
+            checks(outcome);
+        }
+        for (EventType type : EventType.values()) {
+            events(type);
+        }
     }
 
     void checked(Outcome outcome) {
@@ -26,12 +34,26 @@ public final class CheckMetrics {
             case Outcome.Revoked revoked -> "revoked";
             case Outcome.Transient failure -> "transient";
         };
-        Counter.builder("grantwatch.checks").description("Checks by outcome").tag("outcome", name).register(registry).increment();
+        checks(name).increment();
     }
 
     void emitted(NewEvent event) {
-        Counter.builder("grantwatch.events").description("Events written, by type")
-                .tag("type", event.type().wireName()).register(registry).increment();
+        events(event.type()).increment();
+    }
+
+    /** A token refresh and how it ended, such as "ok" or "invalid_grant". */
+    public void refreshed(String outcome) {
+        Counter.builder("grantwatch.refreshes").description("Token refreshes by outcome").tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    private Counter checks(String outcome) {
+        return Counter.builder("grantwatch.checks").description("Checks by outcome").tag("outcome", outcome).register(registry);
+    }
+
+    private Counter events(EventType type) {
+        return Counter.builder("grantwatch.events").description("Events written, by type")
+                .tag("type", type.wireName()).register(registry);
     }
 
     void timed(Duration duration) {
