@@ -7,6 +7,7 @@ import io.grantwatch.core.Sites;
 import io.grantwatch.db.EventDao;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
+import io.grantwatch.db.SiteChangeDao;
 import io.grantwatch.db.SnapshotDao;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class CheckRecorder {
             written.clear();
             GrantDao grants = new GrantDao(handle);
             SnapshotDao snapshots = new SnapshotDao(handle);
+            SiteChangeDao siteChanges = new SiteChangeDao(handle);
             // The rows are locked and read again: another check of the same grant (an API call, another
             // node) may have been recorded since this one started, and its state is the one to diff against.
             Map<Long, GrantRow> rows = grants.lock(results.stream().map(Checked::grantId).toList());
@@ -58,7 +60,7 @@ public final class CheckRecorder {
                     unchanged.put(row.id(), checked.startedAt());
                     continue;
                 }
-                List<NewEvent> emitted = apply(grants, snapshots, row, checked);
+                List<NewEvent> emitted = apply(grants, snapshots, siteChanges, row, checked);
                 written.addAll(emitted);
                 for (NewEvent event : emitted) {
                     events.add(new EventDao.NewEventRow(row.id(), event.type().wireName(), event.cloudId(),
@@ -88,7 +90,8 @@ public final class CheckRecorder {
                 && valid.sites().hash().equals(row.sitesHash());
     }
 
-    private List<NewEvent> apply(GrantDao grants, SnapshotDao snapshots, GrantRow row, Checked checked) {
+    private List<NewEvent> apply(GrantDao grants, SnapshotDao snapshots, SiteChangeDao siteChanges, GrantRow row,
+            Checked checked) {
         Instant at = checked.startedAt();
         Supplier<Sites> known = () -> row.snapshotId() == null ? Sites.EMPTY : snapshots.sites(row.snapshotId());
         Judge.Verdict verdict = judge.judge(row.status(), row.failures(), known, checked.outcome());
@@ -111,6 +114,7 @@ public final class CheckRecorder {
                         changed ? at : row.lastChangedAt(), snapshotId, sitesHash, seenAt),
                 verdict.retryIn() != null || !verdict.poll(),
                 verdict.poll() && verdict.retryIn() != null ? at.plus(verdict.retryIn()) : null);
+        siteChanges.append(row.id(), at, verdict.events(), verdict.sites());
         return verdict.events();
     }
 }
