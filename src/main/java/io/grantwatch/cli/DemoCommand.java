@@ -18,6 +18,10 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "the address the API listens on (default ${DEFAULT-VALUE}; 0.0.0.0 in a container)")
+    String host;
+
     @Option(names = "--port", defaultValue = "8080", description = "the API's port, 0 for any free one (default ${DEFAULT-VALUE})")
     int port;
 
@@ -38,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
         if (interval.compareTo(Duration.ofSeconds(1)) < 0 || stepEvery.compareTo(Duration.ofMillis(100)) < 0) {
             throw new ParameterException(spec.commandLine(), "--interval must be at least PT1S and --step-every at least PT0.1S");
         }
-        Demo.Options options = new Demo.Options(port, interval, stepEvery);
+        Demo.Options options = new Demo.Options(host, port, interval, stepEvery);
         Demo demo;
         try {
             demo = Demo.start(options);

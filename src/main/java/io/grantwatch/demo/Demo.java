@@ -35,11 +35,12 @@ public final class Demo implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
 
     /**
+     * @param host the address the API listens on; 127.0.0.1 keeps it on this machine
      * @param port the API's port (0: any free one)
      * @param interval how often grantwatch checks each grant
      * @param stepEvery how often the script changes something
      */
-    public record Options(int port, Duration interval, Duration stepEvery) {}
+    public record Options(String host, int port, Duration interval, Duration stepEvery) {}
 
     private final AtlassianSimulator simulator;
     private final Application application;
@@ -75,7 +76,7 @@ public final class Demo implements AutoCloseable {
                 new Config.Atlassian(simulator.baseUrl(), simulator.baseUrl(), simulator.clientId(), simulator.clientSecret(),
                         Duration.ofSeconds(2)),
                 new Config.Polling(options.interval(), 100, 1, 32, 2, Duration.ofSeconds(1), Duration.ofMillis(500)),
-                new Config.Http(options.port(), "127.0.0.1", null, null),
+                new Config.Http(options.port(), options.host(), null, null),
                 new Config.Encryption(Base64.getEncoder().encodeToString(key)));
     }
 
