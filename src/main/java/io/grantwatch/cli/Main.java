@@ -110,7 +110,7 @@ public final class Main implements Runnable {
 
     /** A command that only groups others was called alone: that is a usage error. */
     static void missingSubcommand(CommandSpec spec) {
-        throw new ParameterException(spec.commandLine(), "which one? " + String.join(", ", spec.subcommands().keySet()));
+        throw new ParameterException(spec.commandLine(), "a command is needed: one of " + String.join(", ", spec.subcommands().keySet()));
     }
 
     Io io() {
