@@ -16,6 +16,7 @@ import io.grantwatch.grants.GrantView;
 import io.grantwatch.grants.UnknownGrantException;
 import io.grantwatch.tokens.TokenService;
 import io.grantwatch.web.Dashboard;
+import io.grantwatch.health.HealthCheck;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -30,7 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,19 +53,19 @@ public final class HttpApi implements AutoCloseable {
     private final WebhookService webhooks;
     private final EventFeed feed;
     private final PrometheusMeterRegistry metrics;
-    private final BooleanSupplier healthy;
+    private final Supplier<HealthCheck.Report> health;
     private final Clock clock;
     private final byte[] apiKey;
     private final Javalin app;
 
     public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, EventFeed feed,
-            PrometheusMeterRegistry metrics, BooleanSupplier healthy, Clock clock, String apiKey, long maxBodyBytes) {
+            PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, String apiKey, long maxBodyBytes) {
         this.grants = grants;
         this.tokens = tokens;
         this.webhooks = webhooks;
         this.feed = feed;
         this.metrics = metrics;
-        this.healthy = healthy;
+        this.health = health;
         this.clock = clock;
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         this.app = Javalin.create(config -> {
@@ -98,6 +99,8 @@ public final class HttpApi implements AutoCloseable {
         app.post("/v1/webhooks/{id}/redeliver", ctx -> ctx.json(webhooks.redeliver(webhookId(ctx), fromEvent(ctx))));
         app.post("/v1/webhooks/{id}/rotate-secret", ctx -> ctx.json(webhooks.rotateSecret(webhookId(ctx))));
         app.get("/health", this::health);
+        // Liveness: the process answers HTTP. Readiness, with the database and scheduler, is /health.
+        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
@@ -310,8 +313,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        boolean up = healthy.getAsBoolean();
-        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN"));
+        HealthCheck.Report report = health.get();
+        ctx.status(report.up() ? 200 : 503).json(report.body());
     }
 
     private static void error(Context ctx, int status, String code, String message) {

@@ -143,7 +143,7 @@ public final class Benchmark {
             env.put("GRANTWATCH_POLLING_INTERVAL", interval.toString());
             env.put("GRANTWATCH_POLLING_CONCURRENCY", String.valueOf(CONCURRENCY));
             env.put("GRANTWATCH_POLLING_DISPATCHPERIOD", "PT0.2S");
-            try (Application app = Application.start(ConfigLoader.load(null, env), Clock.systemUTC())) {
+            try (Application app = Application.start(ConfigLoader.fromEnvironment(env), Clock.systemUTC())) {
                 load(app, simGrants);
                 Counter valid = app.metrics().counter("grantwatch.checks", "outcome", "valid");
                 // Warm-up: every grant checked at least once (its first check writes its first snapshot).

@@ -8,6 +8,7 @@ import io.grantwatch.core.Sites;
 import io.grantwatch.db.EventDao;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
+import io.grantwatch.db.SiteChangeDao;
 import io.grantwatch.db.SnapshotDao;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,7 @@ public final class CheckRecorder {
             written.clear();
             GrantDao grants = new GrantDao(handle);
             SnapshotDao snapshots = new SnapshotDao(handle);
+            SiteChangeDao siteChanges = new SiteChangeDao(handle);
             // The rows are locked and read again: another check of the same grant (an API call, another
             // node) may have been recorded since this one started, and its state is the one to diff against.
             Map<Long, GrantRow> rows = grants.lock(results.stream().map(Checked::grantId).toList());
@@ -73,7 +75,7 @@ public final class CheckRecorder {
                 if (confirmsHealthyState(row, checked.outcome())) {
                     unchanged.put(row.id(), checked.startedAt());
                 } else {
-                    emitted.addAll(apply(grants, snapshots, row, checked));
+                    emitted.addAll(apply(grants, snapshots, siteChanges, row, checked));
                 }
                 written.addAll(emitted);
                 for (NewEvent event : emitted) {
@@ -111,7 +113,8 @@ public final class CheckRecorder {
                 && valid.sites().hash().equals(row.sitesHash());
     }
 
-    private List<NewEvent> apply(GrantDao grants, SnapshotDao snapshots, GrantRow row, Checked checked) {
+    private List<NewEvent> apply(GrantDao grants, SnapshotDao snapshots, SiteChangeDao siteChanges, GrantRow row,
+            Checked checked) {
         Instant at = checked.startedAt();
         Supplier<Sites> known = () -> row.snapshotId() == null ? Sites.EMPTY : snapshots.sites(row.snapshotId());
         Judge.Verdict verdict = judge.judge(row.status(), row.failures(), row.removalPendingAt() != null, known, checked.outcome());
@@ -135,6 +138,7 @@ public final class CheckRecorder {
                         verdict.confirmingRemoval() ? at : null),
                 verdict.retryIn() != null || !verdict.poll(),
                 verdict.poll() && verdict.retryIn() != null ? at.plus(verdict.retryIn()) : null);
+        siteChanges.append(row.id(), at, verdict.events(), verdict.sites());
         return verdict.events();
     }
 }

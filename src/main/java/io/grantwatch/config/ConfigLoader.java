@@ -60,6 +60,16 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** The defaults with {@code GRANTWATCH_*} overrides only, whatever files lie around (demo, benchmark, tests). */
+    public static Config fromEnvironment(Map<String, String> env) {
+        ObjectNode tree = YAML.createObjectNode();
+        applyEnvironment(tree, env);
+        substitute(tree, "", env);
+        Config config = bind(tree);
+        validate(config);
+        return config;
+    }
+
     private static ObjectNode read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("configuration file " + file + " does not exist");

@@ -105,8 +105,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * H2 closes itself from a JVM shutdown hook of its own, under the feet of grantwatch's graceful
-     * shutdown; and it gives up on a row lock after one second, while a token refresh may hold one
-     * for as long as Atlassian takes to answer.
+     * shutdown; it gives up on a row lock after one second, while a token refresh may hold one for as
+     * long as Atlassian takes to answer; and by default it writes commits to disk up to half a second
+     * late, so that a killed process could lose events the feed had already handed out.
      */
     private static String jdbcUrl(String url) {
         if (!url.startsWith("jdbc:h2:")) {
@@ -114,7 +115,8 @@ public final class Database implements AutoCloseable {
         }
         String upper = url.toUpperCase(java.util.Locale.ROOT);
         String extra = (upper.contains("DB_CLOSE_ON_EXIT") ? "" : ";DB_CLOSE_ON_EXIT=FALSE")
-                + (upper.contains("LOCK_TIMEOUT") ? "" : ";LOCK_TIMEOUT=30000");
+                + (upper.contains("LOCK_TIMEOUT") ? "" : ";LOCK_TIMEOUT=30000")
+                + (upper.contains("WRITE_DELAY") || upper.startsWith("JDBC:H2:MEM:") ? "" : ";WRITE_DELAY=0");
         return url + extra;
     }
 

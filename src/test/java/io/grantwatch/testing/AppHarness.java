@@ -47,6 +47,6 @@ public final class AppHarness {
     }
 
     public static Application start(Map<String, String> env) {
-        return Application.start(ConfigLoader.load(null, env), Clock.systemUTC());
+        return Application.start(ConfigLoader.fromEnvironment(env), Clock.systemUTC());
     }
 }

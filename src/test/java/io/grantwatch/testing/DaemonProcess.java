@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,11 +32,17 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon and waits until its /health answers 200. */
     public static DaemonProcess start(Path config, int port, Path log) {
+        return start(config, port, log, Map.of());
+    }
+
+    /** Starts the daemon with these environment variables added to this JVM's, and waits until /health answers 200. */
+    public static DaemonProcess start(Path config, int port, Path log, Map<String, String> env) {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.grantwatch.cli.Main", "run", "--config", config.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
         try {
             DaemonProcess daemon = new DaemonProcess(builder.start(), port);
             daemon.awaitHealthy(Duration.ofSeconds(60));
