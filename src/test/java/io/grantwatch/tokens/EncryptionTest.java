@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grantwatch.Application;
+import io.grantwatch.cli.Main;
 import io.grantwatch.config.ConfigException;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.crypto.TokenCipherException;
@@ -13,6 +14,9 @@ import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
 import io.grantwatch.testing.AppHarness;
 import io.grantwatch.testing.TestDatabase;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,6 +35,12 @@ class EncryptionTest {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return key;
+    }
+
+    private Path emptyConfig() throws java.io.IOException {
+        Path file = dataDir.resolve("empty.yaml");
+        Files.writeString(file, "{}\n");
+        return file;
     }
 
     @Test
@@ -109,12 +119,15 @@ class EncryptionTest {
 
             env.put("GRANTWATCH_ENCRYPTION_PREVIOUSKEYS", oldBase64);
             try (Application app = AppHarness.start(env)) {
-                TokenCipher both = new TokenCipher(List.of(newKey, oldKey));
                 Jdbi jdbi = Jdbi.create(app.database().dataSource());
-                Reencryption reencryption = new Reencryption(jdbi, both, 2);
-                assertThat(reencryption.remaining()).isEqualTo(3);
-                assertThat(reencryption.run(5)).isEqualTo(3);
-                assertThat(reencryption.remaining()).isZero();
+                TokenCipher both = new TokenCipher(List.of(newKey, oldKey));
+                assertThat(new Reencryption(jdbi, both, 2).remaining()).isEqualTo(3);
+                // The command, as an operator runs it while the daemon is up.
+                StringWriter out = new StringWriter();
+                Main.Io io = new Main.Io(InputStream.nullInputStream(), new PrintWriter(out, true), new PrintWriter(out, true), env);
+                assertThat(Main.execute(io, "tokens", "reencrypt", "--batch-size", "2", "--config", emptyConfig().toString()))
+                        .as(out.toString()).isZero();
+                assertThat(out.toString()).contains("Re-encrypted the tokens of 3 grants").contains("0 left");
                 List<String> stored = jdbi.withHandle(handle ->
                         handle.createQuery("SELECT access_token FROM grants").mapTo(String.class).list());
                 TokenCipher onlyNew = new TokenCipher(List.of(newKey));
