@@ -48,7 +48,7 @@ abstract class HistoryViewsContract {
     @Test
     void currentSitesAndScopeChangesFollowTheGrantsHistory() {
         try (AtlassianSimulator simulator = AtlassianSimulator.start(); TestDatabase database = newDatabase();
-                Application app = Application.start(ConfigLoader.load(null, Map.of(
+                Application app = Application.start(ConfigLoader.fromEnvironment(Map.of(
                         "GRANTWATCH_DATABASE_URL", database.url(),
                         "GRANTWATCH_DATABASE_USERNAME", database.username(),
                         "GRANTWATCH_DATABASE_PASSWORD", database.password(),

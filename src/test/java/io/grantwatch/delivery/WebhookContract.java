@@ -10,6 +10,7 @@ import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
+import io.grantwatch.testing.AppHarness;
 import io.grantwatch.testing.Receiver;
 import io.grantwatch.testing.TestDatabase;
 import java.nio.file.Path;
@@ -55,25 +56,15 @@ abstract class WebhookContract {
         if (app == null) {
             simulator = AtlassianSimulator.start();
             database = newDatabase();
-            Map<String, String> env = new HashMap<>();
-            env.put("GRANTWATCH_DATABASE_URL", database.url());
-            env.put("GRANTWATCH_DATABASE_USERNAME", database.username());
-            env.put("GRANTWATCH_DATABASE_PASSWORD", database.password());
-            env.put("GRANTWATCH_DATADIR", dataDir.toString());
-            env.put("GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
-            env.put("GRANTWATCH_ATLASSIAN_APIBASEURL", simulator.baseUrl().toString());
-            env.put("GRANTWATCH_ATLASSIAN_AUTHBASEURL", simulator.baseUrl().toString());
-            env.put("GRANTWATCH_HTTP_PORT", "0");
-            env.put("GRANTWATCH_HTTP_HOST", "127.0.0.1");
+            Map<String, String> env = AppHarness.environment(database, simulator, dataDir);
             env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
-            env.put("GRANTWATCH_POLLING_INTERVAL", "PT1H");
             env.put("GRANTWATCH_DELIVERY_INITIALBACKOFF", "PT0.05S");
             env.put("GRANTWATCH_DELIVERY_MAXBACKOFF", "PT0.2S");
             env.put("GRANTWATCH_DELIVERY_MAXATTEMPTS", "4");
             env.put("GRANTWATCH_DELIVERY_REQUESTTIMEOUT", "PT0.5S");
             env.put("GRANTWATCH_DELIVERY_POLLINTERVAL", "PT0.1S");
             env.put("GRANTWATCH_DELIVERY_LEASE", "PT3S");
-            app = Application.start(ConfigLoader.load(null, env), Clock.systemUTC());
+            app = AppHarness.start(env);
             api = new ApiClient(app.port(), API_KEY);
         }
     }

@@ -44,7 +44,7 @@ class HealthAndMetricsTest {
     static void start() {
         simulator = AtlassianSimulator.start();
         database = TestDatabase.h2();
-        app = Application.start(ConfigLoader.load(null, Map.of(
+        app = Application.start(ConfigLoader.fromEnvironment(Map.of(
                 "GRANTWATCH_DATABASE_URL", database.url(),
                 "GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]),
                 "GRANTWATCH_ATLASSIAN_APIBASEURL", simulator.baseUrl().toString(),

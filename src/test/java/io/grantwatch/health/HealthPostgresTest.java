@@ -29,7 +29,7 @@ class HealthPostgresTest {
         String admin = System.getenv(TestDatabase.POSTGRES_URL_VARIABLE);
         Assumptions.assumeTrue(admin != null, "needs " + TestDatabase.POSTGRES_URL_VARIABLE + " to take a database away");
         try (TestDatabase database = TestDatabase.postgres();
-                Application app = Application.start(ConfigLoader.load(null, Map.of(
+                Application app = Application.start(ConfigLoader.fromEnvironment(Map.of(
                         "GRANTWATCH_DATABASE_URL", database.url(),
                         "GRANTWATCH_DATABASE_USERNAME", database.username(),
                         "GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]),
