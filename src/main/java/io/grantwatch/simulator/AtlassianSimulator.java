@@ -1,15 +1,15 @@
 package io.grantwatch.simulator;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,14 +29,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A stand-in for Atlassian on loopback: {@code GET /oauth/token/accessible-resources} and
  * {@code POST /oauth/token}, with rotating refresh tokens, products split into several entries,
  * shuffled answers, and scriptable faults. Tests, the demo and the benchmarks share it.
  *
- * <p>Thread-safe. Every request runs on its own virtual thread; no lock is held while an answer is
- * delayed or written. It never logs, so it never logs a token.
+ * <p>It runs on a bare Jetty server (no servlet context, no Javalin): the benchmark shares two cores
+ * between this and grantwatch, so the simulator must cost little per request. Every request runs on
+ * its own virtual thread; no global lock is taken, and none is held while an answer is delayed or
+ * written. It never logs, so it never logs a token.
+ *
+ * <p>Thread-safe.
  */
 public final class AtlassianSimulator implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
@@ -45,14 +58,28 @@ public final class AtlassianSimulator implements AutoCloseable {
     private static final String RESOURCES_PATH = "/oauth/token/accessible-resources";
     private static final String TOKEN_PATH = "/oauth/token";
     private static final String JSON = "application/json";
+    private static final String HTML = "text/html; charset=utf-8";
+    /** Room for well over a thousand connections arriving at once (the kernel caps it at somaxconn). */
+    private static final int ACCEPT_QUEUE = 4096;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final byte[] UNAUTHORIZED = utf8("{\"code\":401,\"message\":\"Unauthorized\"}");
     private static final byte[] INVALID_GRANT =
             utf8("{\"error\":\"invalid_grant\",\"error_description\":\"Unknown or invalid refresh token.\"}");
+    private static final byte[] NOT_FOUND = utf8("{\"code\":404,\"message\":\"Not Found\"}");
+    private static final byte[] NO_CONTEXT = utf8("<h1>404 Not Found</h1>No context found for request");
+    private static final byte[] METHOD_NOT_ALLOWED = utf8("{\"code\":405,\"message\":\"Method Not Allowed\"}");
+    private static final byte[] SERVICE_UNAVAILABLE = utf8("{\"code\":503,\"message\":\"Service Unavailable\"}");
+    private static final byte[] BAD_GATEWAY =
+            utf8("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>");
+    private static final byte[] TOO_MANY_REQUESTS = utf8("{\"code\":429,\"message\":\"Too Many Requests\"}");
+    private static final byte[] CUT_OFF_JSON = utf8("[{\"id\":\"1324a887-45db-1bf4-1e99\",\"name\":\"Site na");
+    private static final byte[] OBJECT_NOT_ARRAY = utf8("{\"values\":[],\"isLast\":true}");
 
     private final Clock clock;
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Server server;
+    private final ServerConnector connector;
+    // Jetty hands each request to a virtual thread from here, so close() can interrupt the delayed ones.
+    private final ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, SimGrant> grants = new ConcurrentHashMap<>();
     private final Map<String, SimGrant> grantsByToken = new ConcurrentHashMap<>();
     private final AtomicLong grantIds = new AtomicLong();
@@ -71,13 +98,38 @@ public final class AtlassianSimulator implements AutoCloseable {
     private volatile boolean rotateRefreshTokens = true;
     private volatile boolean shuffle = true;
 
-    private AtlassianSimulator(int port, Clock clock) throws IOException {
+    private AtlassianSimulator(int port, Clock clock) throws Exception {
         this.clock = clock;
-        this.server = HttpServer.create(new InetSocketAddress(LOOPBACK, port), 1024);
-        server.setExecutor(executor);
-        server.createContext(RESOURCES_PATH, exchange -> answer(exchange, this::accessibleResources));
-        server.createContext(TOKEN_PATH, exchange -> answer(exchange, this::token));
-        server.start();
+        // The platform threads only accept and select; handlers (and their sleeps) run on virtual threads.
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("atlassian-simulator");
+        threads.setDaemon(true);
+        threads.setVirtualThreadsExecutor(requestThreads);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(LOOPBACK);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
+        server.addConnector(connector);
+        server.setHandler(new AbstractHandler() {
+            @Override
+            public void handle(String target, Request request, HttpServletRequest servletRequest, HttpServletResponse servletResponse)
+                    throws IOException {
+                request.setHandled(true);
+                AtlassianSimulator.this.handle(request, request.getResponse());
+            }
+        });
+        server.setStopTimeout(0);
+        try {
+            server.start();
+        } catch (Exception e) {
+            // A port in use fails the connector after the thread pool has started: stop that too.
+            close();
+            throw e;
+        }
     }
 
     public static AtlassianSimulator start() {
@@ -98,12 +150,14 @@ public final class AtlassianSimulator implements AutoCloseable {
             return new AtlassianSimulator(port, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Atlassian simulator on port " + port, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the Atlassian simulator on port " + port, e);
         }
     }
 
     /** Both the api and the auth base url. */
     public URI baseUrl() {
-        return URI.create("http://" + LOOPBACK + ":" + server.getAddress().getPort());
+        return URI.create("http://" + LOOPBACK + ":" + connector.getLocalPort());
     }
 
     public String clientId() {
@@ -116,8 +170,13 @@ public final class AtlassianSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // Stopping closes the connections; a failure here leaves nothing we could still answer.
+        } finally {
+            requestThreads.shutdownNow();
+        }
     }
 
     /** A new grant with fresh tokens and no site. */
@@ -226,26 +285,46 @@ public final class AtlassianSimulator implements AutoCloseable {
         }
     }
 
-    private interface Handler {
-        void handle(HttpExchange exchange) throws IOException, InterruptedException;
-    }
-
-    private static void answer(HttpExchange exchange, Handler handler) {
-        try (exchange) {
-            handler.handle(exchange);
-        } catch (IOException e) {
-            // The client went away; there is nobody left to answer.
+    /**
+     * Routes by exact path; the two endpoints answer 405 to other methods, every other path 404 (JSON
+     * below {@code /oauth/token/}, as Atlassian's own 404 is).
+     */
+    private void handle(Request request, Response response) throws IOException {
+        try {
+            String path = String.valueOf(request.getHttpURI().getDecodedPath());
+            if (RESOURCES_PATH.equals(path)) {
+                if (allowed(request, response, "GET")) {
+                    accessibleResources(request, response);
+                }
+            } else if (TOKEN_PATH.equals(path)) {
+                if (allowed(request, response, "POST")) {
+                    token(request, response);
+                }
+            } else if (path.startsWith(TOKEN_PATH + "/")) {
+                send(response, 404, JSON, NOT_FOUND);
+            } else {
+                // What the JDK server this simulator used to run on answered outside its two contexts.
+                send(response, 404, "text/html", NO_CONTEXT);
+            }
         } catch (InterruptedException e) {
+            // close() interrupted a delayed answer: drop the connection rather than let Jetty send an empty 200.
+            reset(request);
             Thread.currentThread().interrupt();
         }
     }
 
-    private void accessibleResources(HttpExchange exchange) throws IOException, InterruptedException {
-        if (!routed(exchange, "GET", RESOURCES_PATH)) {
-            return;
+    private static boolean allowed(Request request, Response response, String method) throws IOException {
+        if (request.getMethod().equals(method)) {
+            return true;
         }
+        response.setHeader("Allow", method);
+        send(response, 405, JSON, METHOD_NOT_ALLOWED);
+        return false;
+    }
+
+    private void accessibleResources(Request request, Response response) throws IOException, InterruptedException {
         accessibleResourcesRequests.increment();
-        String token = bearerToken(exchange);
+        String token = bearerToken(request);
         SimGrant grant = token == null ? null : grantsByToken.get(token);
         if (grant != null) {
             grant.countRequest();
@@ -258,90 +337,105 @@ public final class AtlassianSimulator implements AutoCloseable {
             fault = alwaysFault;
         }
         pause(latency);
-        if (fault != null && fail(exchange, fault)) {
+        if (fault != null && fail(request, response, fault)) {
             return;
         }
         if (grant == null || !grant.accepts(token, clock.instant())) {
-            send(exchange, 401, JSON, UNAUTHORIZED);
+            send(response, 401, JSON, UNAUTHORIZED);
             return;
         }
-        send(exchange, 200, JSON, MAPPER.writeValueAsBytes(entries(grant.sites())));
+        send(response, 200, JSON, answer(grant));
     }
 
-    /** True when the request is for {@code path} with {@code method}; else answers 404 or 405. */
-    private static boolean routed(HttpExchange exchange, String method, String path) throws IOException {
-        if (!exchange.getRequestURI().getPath().equals(path)) {
-            send(exchange, 404, JSON, utf8("{\"code\":404,\"message\":\"Not Found\"}"));
-            return false;
-        }
-        if (!exchange.getRequestMethod().equals(method)) {
-            exchange.getResponseHeaders().set("Allow", method);
-            send(exchange, 405, JSON, utf8("{\"code\":405,\"message\":\"Method Not Allowed\"}"));
-            return false;
-        }
-        return true;
-    }
-
-    private static String bearerToken(HttpExchange exchange) {
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    private static String bearerToken(Request request) {
+        String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
         return authorization.substring(7).trim();
     }
 
-    private List<Map<String, Object>> entries(List<SimSite> sites) {
-        boolean shuffled = shuffle;
-        List<Map<String, Object>> entries = new ArrayList<>();
+    /**
+     * The grant's entries as JSON. Unshuffled, the bytes only change when the grant's sites do, so they
+     * are kept on the grant and rebuilt when its (immutable) sites list is no longer the one they came from.
+     */
+    private byte[] answer(SimGrant grant) throws IOException {
+        List<SimSite> sites = grant.sites();
+        if (shuffle) {
+            return entriesJson(sites, true);
+        }
+        SimGrant.Answer cached = grant.unshuffledAnswer();
+        if (cached == null || cached.sites() != sites) {
+            // Two requests may both rebuild after a change; they build the same bytes, so either may win.
+            cached = new SimGrant.Answer(sites, entriesJson(sites, false));
+            grant.keepUnshuffledAnswer(cached);
+        }
+        return cached.json();
+    }
+
+    private static byte[] entriesJson(List<SimSite> sites, boolean shuffled) throws IOException {
+        record Entry(SimSite site, List<String> scopes) {}
+        List<Entry> entries = new ArrayList<>();
         for (SimSite site : sites) {
             for (List<String> productScopes : site.scopesByProduct()) {
-                List<String> scopes = new ArrayList<>(productScopes);
+                List<String> scopes = productScopes;
                 if (shuffled) {
+                    scopes = new ArrayList<>(productScopes);
                     Collections.shuffle(scopes, ThreadLocalRandom.current());
                 }
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("id", site.cloudId());
-                entry.put("name", site.name());
-                entry.put("url", site.url());
-                entry.put("scopes", scopes);
-                entry.put("avatarUrl", site.avatarUrl());
-                entries.add(entry);
+                entries.add(new Entry(site, scopes));
             }
         }
         if (shuffled) {
             Collections.shuffle(entries, ThreadLocalRandom.current());
         }
-        return entries;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * Math.max(1, entries.size()));
+        // Written field by field: the same bytes Jackson made of the old maps, without going through a map.
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartArray();
+            for (Entry entry : entries) {
+                json.writeStartObject();
+                json.writeStringField("id", entry.site().cloudId());
+                json.writeStringField("name", entry.site().name());
+                json.writeStringField("url", entry.site().url());
+                json.writeArrayFieldStart("scopes");
+                for (String scope : entry.scopes()) {
+                    json.writeString(scope);
+                }
+                json.writeEndArray();
+                json.writeStringField("avatarUrl", entry.site().avatarUrl());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        return out.toByteArray();
     }
 
-    private void token(HttpExchange exchange) throws IOException, InterruptedException {
-        if (!routed(exchange, "POST", TOKEN_PATH)) {
-            return;
-        }
+    private void token(Request request, Response response) throws IOException, InterruptedException {
         Fault fault = nextRefreshFaults.poll();
         pause(latency);
-        if (fault != null && fail(exchange, fault)) {
+        if (fault != null && fail(request, response, fault)) {
             return;
         }
-        JsonNode request = readJsonObject(exchange.getRequestBody());
-        if (request == null) {
-            sendError(exchange, 400, "invalid_request", "The body must be a JSON object.");
-        } else if (!"refresh_token".equals(request.path("grant_type").asText())) {
-            sendError(exchange, 400, "unsupported_grant_type", "Only refresh_token is supported here.");
-        } else if (!CLIENT_ID.equals(request.path("client_id").asText()) || !CLIENT_SECRET.equals(request.path("client_secret").asText())) {
-            sendError(exchange, 401, "access_denied", "Unauthorized");
-        } else if (!request.path("refresh_token").isTextual()) {
-            sendError(exchange, 400, "invalid_request", "refresh_token is missing.");
+        JsonNode body = readJsonObject(request.getInputStream());
+        if (body == null) {
+            sendError(response, 400, "invalid_request", "The body must be a JSON object.");
+        } else if (!"refresh_token".equals(body.path("grant_type").asText())) {
+            sendError(response, 400, "unsupported_grant_type", "Only refresh_token is supported here.");
+        } else if (!CLIENT_ID.equals(body.path("client_id").asText()) || !CLIENT_SECRET.equals(body.path("client_secret").asText())) {
+            sendError(response, 401, "access_denied", "Unauthorized");
+        } else if (!body.path("refresh_token").isTextual()) {
+            sendError(response, 400, "invalid_request", "refresh_token is missing.");
         } else {
-            refresh(exchange, request.path("refresh_token").textValue());
+            refresh(response, body.path("refresh_token").textValue());
         }
     }
 
-    private void refresh(HttpExchange exchange, String presented) throws IOException {
+    private void refresh(Response response, String presented) throws IOException {
         SimGrant grant = grantsByToken.get(presented);
         Optional<SimGrant.Issued> issued = grant == null ? Optional.empty() : grant.refresh(presented, clock.instant());
         if (issued.isEmpty()) {
-            send(exchange, 403, JSON, INVALID_GRANT);
+            send(response, 403, JSON, INVALID_GRANT);
             return;
         }
         refreshes.increment();
@@ -353,7 +447,7 @@ public final class AtlassianSimulator implements AutoCloseable {
         body.put("expires_in", issued.get().expiresIn().toSeconds());
         body.put("scope", issued.get().scope());
         body.put("token_type", "Bearer");
-        send(exchange, 200, JSON, MAPPER.writeValueAsBytes(body));
+        send(response, 200, JSON, MAPPER.writeValueAsBytes(body));
     }
 
     private static JsonNode readJsonObject(InputStream body) throws IOException {
@@ -366,50 +460,54 @@ public final class AtlassianSimulator implements AutoCloseable {
     }
 
     /** Answers as {@code fault} says; false when the fault only delays and the normal answer follows. */
-    private boolean fail(HttpExchange exchange, Fault fault) throws IOException, InterruptedException {
+    private boolean fail(Request request, Response response, Fault fault) throws IOException, InterruptedException {
         switch (fault) {
-            case SERVER_ERROR -> send(exchange, 503, JSON, utf8("{\"code\":503,\"message\":\"Service Unavailable\"}"));
-            case BAD_GATEWAY_HTML -> send(exchange, 502, "text/html; charset=utf-8", utf8(
-                    "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"));
+            case SERVER_ERROR -> send(response, 503, JSON, SERVICE_UNAVAILABLE);
+            case BAD_GATEWAY_HTML -> send(response, 502, HTML, BAD_GATEWAY);
             case RATE_LIMITED -> {
                 Duration wait = retryAfter;
-                exchange.getResponseHeaders().set("Retry-After", Long.toString(wait.toSeconds()));
-                exchange.getResponseHeaders().set("X-RateLimit-Reset", clock.instant().plus(wait).toString());
-                exchange.getResponseHeaders().set("X-RateLimit-Remaining", "0");
-                send(exchange, 429, JSON, utf8("{\"code\":429,\"message\":\"Too Many Requests\"}"));
+                response.setHeader("Retry-After", Long.toString(wait.toSeconds()));
+                response.setHeader("X-RateLimit-Reset", clock.instant().plus(wait).toString());
+                response.setHeader("X-RateLimit-Remaining", "0");
+                send(response, 429, JSON, TOO_MANY_REQUESTS);
             }
-            case MALFORMED_JSON -> send(exchange, 200, JSON, utf8("[{\"id\":\"1324a887-45db-1bf4-1e99\",\"name\":\"Site na"));
-            case WRONG_SHAPE -> send(exchange, 200, JSON, utf8("{\"values\":[],\"isLast\":true}"));
+            case MALFORMED_JSON -> send(response, 200, JSON, CUT_OFF_JSON);
+            case WRONG_SHAPE -> send(response, 200, JSON, OBJECT_NOT_ARRAY);
             case SLOW -> {
                 pause(slowDelay);
                 return false;
             }
-            case RESET -> {
-                // Closing before any header is sent makes the JDK server drop the connection: no answer at all.
-            }
+            case RESET -> reset(request);
         }
         return true;
     }
 
+    /** Closes the connection before anything is written: the client gets no answer at all. */
+    private static void reset(Request request) {
+        request.getHttpChannel().abort(new IOException("connection reset by the Atlassian simulator"));
+    }
+
+    /** Requests run on virtual threads, so a sleep costs no platform thread. */
     private static void pause(Duration duration) throws InterruptedException {
         if (duration.isPositive()) {
             Thread.sleep(duration);
         }
     }
 
-    private static void sendError(HttpExchange exchange, int status, String error, String description) throws IOException {
+    private static void sendError(Response response, int status, String error, String description) throws IOException {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("error_description", description);
-        send(exchange, status, JSON, MAPPER.writeValueAsBytes(body));
+        send(response, status, JSON, MAPPER.writeValueAsBytes(body));
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+    private static void send(Response response, int status, String contentType, byte[] body) throws IOException {
+        response.setStatus(status);
+        // Put as is: setContentType would rewrite "text/html; charset=utf-8" to "text/html;charset=utf-8".
+        response.getHttpFields().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.setContentLength(body.length);
+        // With the length set, this write completes the response: Jetty commits and flushes it at once.
+        response.getOutputStream().write(body);
     }
 
     private static byte[] utf8(String text) {

@@ -29,6 +29,7 @@ public final class SimGrant {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong refreshes = new AtomicLong();
     private volatile List<SimSite> sites = List.of();
+    private volatile Answer unshuffledAnswer;
 
     // Guarded by this.
     private String accessToken;
@@ -40,6 +41,9 @@ public final class SimGrant {
 
     /** What a successful refresh hands out; {@code refreshToken} is null when none is sent back. */
     record Issued(String accessToken, String refreshToken, Duration expiresIn, String scope) {}
+
+    /** The unshuffled accessible-resources JSON for {@code sites}, the very list instance it was made from. */
+    record Answer(List<SimSite> sites, byte[] json) {}
 
     SimGrant(String id, AtlassianSimulator simulator) {
         this.id = id;
@@ -157,6 +161,14 @@ public final class SimGrant {
 
     void clearFaults() {
         faults.clear();
+    }
+
+    Answer unshuffledAnswer() {
+        return unshuffledAnswer;
+    }
+
+    void keepUnshuffledAnswer(Answer answer) {
+        unshuffledAnswer = answer;
     }
 
     void countRequest() {
