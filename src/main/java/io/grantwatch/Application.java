@@ -100,10 +100,10 @@ public final class Application implements AutoCloseable {
                     checkMetrics::refreshed);
             CheckService checks = new CheckService(database.jdbi(),
                     new GrantChecker(client, cipher, refresher, config.tokens(), clock), recorder, checkMetrics, schedule,
-                    clock, polling.batchSize(), polling.concurrency());
+                    clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod());
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
-            GrantService grants = new GrantService(database.jdbi(), cipher, checks, schedule, clock);
+            GrantService grants = new GrantService(database.jdbi(), cipher, checks, clock);
             TokenService tokens = new TokenService(database.jdbi(), cipher, refresher, config.tokens(), clock);
             DeliveryEngine delivery = new DeliveryEngine(database.jdbi(), cipher, newEvents, config.delivery(), metrics, clock);
             WebhookService webhooks = new WebhookService(database.jdbi(), cipher, delivery, config.delivery(), clock);

@@ -183,7 +183,11 @@ public final class Benchmark {
                 chunk.add(new GrantDao.NewGrant(null, null, app.cipher().encrypt(grant.accessToken()), null,
                         app.cipher().currentKeyId(), null, now, now, now));
             }
-            app.database().jdbi().useTransaction(handle -> new GrantDao(handle).insertAll(chunk));
+            app.database().jdbi().useTransaction(handle -> {
+                GrantDao dao = new GrantDao(handle);
+                dao.insertAll(chunk);
+                dao.placeNew();
+            });
         }
     }
 

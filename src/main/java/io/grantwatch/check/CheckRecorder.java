@@ -136,7 +136,6 @@ public final class CheckRecorder {
         grants.record(row.id(), new GrantDao.CheckState(verdict.status(), verdict.failures(), verdict.lastError(), at,
                         changed ? at : row.lastChangedAt(), snapshotId, sitesHash, seenAt,
                         verdict.confirmingRemoval() ? at : null),
-                verdict.retryIn() != null || !verdict.poll(),
                 verdict.poll() && verdict.retryIn() != null ? at.plus(verdict.retryIn()) : null);
         siteChanges.append(row.id(), at, verdict.events(), verdict.sites());
         return verdict.events();

@@ -1,5 +1,6 @@
 package io.grantwatch.check;
 
+import io.grantwatch.db.DispatchDao;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
 import java.time.Clock;
@@ -32,11 +33,14 @@ public final class CheckService implements AutoCloseable {
     private final Schedule schedule;
     private final Clock clock;
     private final int batchSize;
+    private final Duration maxWindow;
+    /** How long a grant claimed outside its slot is left alone: should its node die, another checks it then. */
+    private static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
     private final Semaphore inFlight;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     public CheckService(Jdbi jdbi, GrantChecker checker, CheckRecorder recorder, CheckMetrics metrics, Schedule schedule,
-            Clock clock, int batchSize, int concurrency) {
+            Clock clock, int batchSize, int concurrency, Duration maxWindow) {
         this.jdbi = jdbi;
         this.checker = checker;
         this.recorder = recorder;
@@ -44,36 +48,105 @@ public final class CheckService implements AutoCloseable {
         this.schedule = schedule;
         this.clock = clock;
         this.batchSize = batchSize;
+        this.maxWindow = maxWindow;
         this.inFlight = new Semaphore(concurrency);
     }
 
-    /** Claims and checks batches until none is full or the budget is spent. Returns how many grants were checked. */
+    /**
+     * Checks what is due until nothing is, or the budget is spent: the grants waiting for a check
+     * outside their slot (first checks, retries, confirmations), and window after window of the
+     * regular schedule. Returns how many grants were checked.
+     */
     public int drain(Duration budget) {
         Instant deadline = clock.instant().plus(budget);
         int total = 0;
-        int claimed;
-        do {
-            claimed = checkDueBatch();
-            total += claimed;
-        } while (claimed == batchSize && clock.instant().isBefore(deadline));
+        while (clock.instant().isBefore(deadline)) {
+            int offSchedule = checkDueBatch();
+            WindowRun regular = checkNextWindow();
+            total += offSchedule + regular.checked();
+            if (offSchedule < batchSize && regular.caughtUp()) {
+                break;
+            }
+        }
         return total;
     }
 
-    /** Claims one batch of due grants (moving each to its next slot), checks and records them. */
+    /**
+     * Claims one batch of grants due outside their regular slots, moving each out of the way for a
+     * while (should this node die, another takes them then), checks and records them.
+     */
     public int checkDueBatch() {
         List<GrantRow> due = jdbi.inTransaction(handle -> {
             GrantDao grants = new GrantDao(handle);
             Instant now = clock.instant();
             List<GrantRow> rows = grants.lockDue(now, batchSize);
-            Map<Long, Instant> next = new LinkedHashMap<>();
-            rows.forEach(row -> next.put(row.id(), schedule.next(row.id(), now)));
-            grants.setNextChecks(next);
+            Map<Long, Instant> claimed = new LinkedHashMap<>();
+            rows.forEach(row -> claimed.put(row.id(), now.plus(CLAIM_LEASE)));
+            grants.setNextChecks(claimed);
             return rows;
         });
         if (!due.isEmpty()) {
             recorder.record(checkAll(due));
         }
         return due.size();
+    }
+
+    /**
+     * Claims the next window of the regular schedule (at most {@code maxWindow}, never beyond now)
+     * by moving the shared cursor, then checks every grant whose phase falls in it, a batch at a
+     * time.
+     */
+    public WindowRun checkNextWindow() {
+        Instant now = clock.instant();
+        Instant[] window = jdbi.inTransaction(handle -> {
+            DispatchDao cursor = new DispatchDao(handle);
+            Instant until = cursor.checkedUntil().orElse(null);
+            if (until == null) {
+                // The very first start of a cluster: the schedule begins now.
+                cursor.advance(null, now);
+                return null;
+            }
+            Instant from = until.isBefore(now.minus(schedule.interval())) ? now.minus(schedule.interval()) : until;
+            Instant to = from.plus(maxWindow).isBefore(now) ? from.plus(maxWindow) : now;
+            if (!to.isAfter(from) || !cursor.advance(until, to)) {
+                return null;
+            }
+            return new Instant[] {from, to};
+        });
+        if (window == null) {
+            return new WindowRun(0, true);
+        }
+        Schedule.Phases phases = schedule.phases(window[0], window[1]);
+        int checked = 0;
+        if (phases.all() || !phases.wraps()) {
+            checked += checkPhases(phases.all() ? 0 : phases.from(), phases.all() ? 1.0 : phases.to());
+        } else {
+            checked += checkPhases(phases.from(), 1.0);
+            checked += checkPhases(0, phases.to());
+        }
+        return new WindowRun(checked, !window[1].isBefore(now));
+    }
+
+    /** How many grants a window held, and whether it reached the present (nothing more is due yet). */
+    public record WindowRun(int checked, boolean caughtUp) {}
+
+    private int checkPhases(double from, double to) {
+        double afterPhase = -1;
+        long afterId = 0;
+        int checked = 0;
+        while (true) {
+            double keyPhase = afterPhase;
+            long keyId = afterId;
+            List<GrantRow> page = jdbi.withHandle(handle -> new GrantDao(handle).inPhases(from, to, keyPhase, keyId, batchSize));
+            if (page.isEmpty()) {
+                return checked;
+            }
+            recorder.record(checkAll(page));
+            checked += page.size();
+            GrantRow last = page.getLast();
+            afterPhase = last.phase();
+            afterId = last.id();
+        }
     }
 
     /** Checks one grant now, whatever its schedule, and records the result. Empty if the grant is unknown or deleted. */

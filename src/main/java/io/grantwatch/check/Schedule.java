@@ -4,23 +4,41 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When each grant is due. Every grant has a fixed phase within the interval, spread evenly by id
- * (golden-ratio spacing), so that 100,000 grants registered in the same second still come due at
- * an even rate rather than all at once. Pure; thread-safe.
+ * When grants are due. Every grant has a fixed phase in [0, 1), spread evenly by id (golden-ratio
+ * spacing, given by {@code GrantDao.placeNew}): it is due whenever the clock passes {@code phase}
+ * of the way through an interval. So 100,000 grants registered in the same second still come due
+ * at an even rate, and a window of time maps to a range of phases without reading any grant. Pure;
+ * thread-safe.
  */
 public final class Schedule {
-    private static final double GOLDEN = 0.6180339887498949;
     private final long intervalMillis;
 
     public Schedule(Duration interval) {
         this.intervalMillis = interval.toMillis();
     }
 
-    /** The grant's next slot at least half an interval from now, so consecutive checks are about one interval apart. */
-    public Instant next(long grantId, Instant now) {
-        long phase = (long) (((grantId * GOLDEN) % 1.0) * intervalMillis);
-        long earliest = now.toEpochMilli() + intervalMillis / 2;
-        long periods = Math.floorDiv(earliest - phase + intervalMillis - 1, intervalMillis);
-        return Instant.ofEpochMilli(phase + periods * intervalMillis);
+    /** The phases due in the window [from, to): one range, or two when the window wraps past a whole interval. */
+    public record Phases(double from, double to, boolean wraps, boolean all) {
+        public boolean contains(double phase) {
+            if (all) {
+                return true;
+            }
+            return wraps ? phase >= from || phase < to : phase >= from && phase < to;
+        }
+    }
+
+    public Phases phases(Instant from, Instant to) {
+        long start = from.toEpochMilli();
+        long end = to.toEpochMilli();
+        if (end - start >= intervalMillis) {
+            return new Phases(0, 1, false, true);
+        }
+        double a = Math.floorMod(start, intervalMillis) / (double) intervalMillis;
+        double b = Math.floorMod(end, intervalMillis) / (double) intervalMillis;
+        return new Phases(a, b, b < a, false);
+    }
+
+    public Duration interval() {
+        return Duration.ofMillis(intervalMillis);
     }
 }

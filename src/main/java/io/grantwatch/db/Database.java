@@ -3,6 +3,7 @@ package io.grantwatch.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.grantwatch.db.migration.V8__postgres_storage;
 import io.grantwatch.config.Config;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,6 +57,7 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
+                    .javaMigrations(new V8__postgres_storage())
                     .load()
                     .migrate();
         } catch (FlywayException e) {

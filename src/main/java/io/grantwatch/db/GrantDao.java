@@ -19,7 +19,7 @@ public final class GrantDao {
     private static final String COLUMNS = "id, external_id, label, status, access_token, refresh_token, token_key_id, "
             + "token_version, access_expires_at, consented_at, created_at, last_checked_at, last_changed_at, "
             + "next_check_at, failures, last_error, snapshot_id, sites_hash, snapshot_seen_at, deleted_at, "
-            + "last_refreshed_at, expiring_notified_at, removal_pending_at";
+            + "last_refreshed_at, expiring_notified_at, removal_pending_at, phase";
 
     private final Handle handle;
 
@@ -47,6 +47,28 @@ public final class GrantDao {
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
                 .one();
+    }
+
+    /** Gives grants that have none their phase in the polling interval (see V7): spread evenly by id. */
+    public void placeNew() {
+        handle.execute("UPDATE grants SET phase = CAST(MOD(id * 0.6180339887498949, 1) AS DOUBLE PRECISION) WHERE phase IS NULL");
+    }
+
+    /**
+     * Polled grants whose phase lies in [from, to), after the keyset ({@code afterPhase}, {@code afterId}),
+     * in phase order. Read without locks: the window they belong to was claimed by this caller alone.
+     */
+    public List<GrantRow> inPhases(double from, double to, double afterPhase, long afterId, int limit) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE phase >= :from AND phase < :to "
+                        + "AND (phase > :afterPhase OR (phase = :afterPhase AND id > :afterId)) "
+                        + "AND deleted_at IS NULL AND status <> 'REVOKED' ORDER BY phase, id LIMIT :limit")
+                .bind("from", from)
+                .bind("to", to)
+                .bind("afterPhase", afterPhase)
+                .bind("afterId", afterId)
+                .bind("limit", limit)
+                .map(GrantDao::map)
+                .list();
     }
 
     /** Many grants in one batch (the benchmark's bulk load); due at {@code nextCheckAt}. */
@@ -126,7 +148,7 @@ public final class GrantDao {
             return;
         }
         PreparedBatch batch = handle.prepareBatch("UPDATE grants SET last_checked_at = :at, snapshot_seen_at = :at, "
-                + "failures = 0, last_error = NULL, removal_pending_at = NULL WHERE id = :id");
+                + "failures = 0, last_error = NULL, removal_pending_at = NULL, next_check_at = NULL WHERE id = :id");
         checkedAt.forEach((id, at) -> batch.bind("id", id).bind("at", at).add());
         batch.execute();
     }
@@ -143,12 +165,12 @@ public final class GrantDao {
             Instant snapshotSeenAt,
             Instant removalPendingAt) {}
 
-    /** Writes what a check concluded; when {@code reschedule} is true, {@code nextCheckAt} too (null: no more checks). */
-    public void record(long id, CheckState state, boolean reschedule, Instant nextCheckAt) {
+    /** Writes what a check concluded, and when to check again outside the regular slots (null: only at them). */
+    public void record(long id, CheckState state, Instant nextCheckAt) {
         handle.createUpdate("UPDATE grants SET status = :status, failures = :failures, last_error = :lastError, "
                         + "last_checked_at = :lastCheckedAt, last_changed_at = :lastChangedAt, snapshot_id = :snapshotId, "
                         + "sites_hash = :sitesHash, snapshot_seen_at = :snapshotSeenAt, removal_pending_at = :removalPendingAt"
-                        + (reschedule ? ", next_check_at = :nextCheckAt" : "") + " WHERE id = :id")
+                        + ", next_check_at = :nextCheckAt WHERE id = :id")
                 .bindMethods(state)
                 .bind("id", id)
                 .bind("nextCheckAt", nextCheckAt)
@@ -157,17 +179,15 @@ public final class GrantDao {
 
     /** New tokens for a grant; its token version moves on so that checks with the old ones count for nothing. */
     public boolean replaceTokens(long id, String accessToken, String refreshToken, String tokenKeyId,
-            Instant accessExpiresAt, Instant nextCheckAt) {
+            Instant accessExpiresAt) {
         return handle.createUpdate("UPDATE grants SET access_token = :accessToken, refresh_token = :refreshToken, "
                         + "token_key_id = :tokenKeyId, access_expires_at = :accessExpiresAt, "
-                        + "token_version = token_version + 1, next_check_at = :nextCheckAt "
-                        + "WHERE id = :id AND deleted_at IS NULL")
+                        + "token_version = token_version + 1 WHERE id = :id AND deleted_at IS NULL")
                 .bind("id", id)
                 .bind("accessToken", accessToken)
                 .bind("refreshToken", refreshToken)
                 .bind("tokenKeyId", tokenKeyId)
                 .bind("accessExpiresAt", accessExpiresAt)
-                .bind("nextCheckAt", nextCheckAt)
                 .execute() == 1;
     }
 
@@ -288,7 +308,8 @@ public final class GrantDao {
                 instant(rs, "deleted_at"),
                 instant(rs, "last_refreshed_at"),
                 instant(rs, "expiring_notified_at"),
-                instant(rs, "removal_pending_at"));
+                instant(rs, "removal_pending_at"),
+                rs.getDouble("phase"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -30,7 +30,8 @@ public record GrantRow(
         Instant deletedAt,
         Instant lastRefreshedAt,
         Instant expiringNotifiedAt,
-        Instant removalPendingAt) {
+        Instant removalPendingAt,
+        double phase) {
 
     public boolean deleted() {
         return deletedAt != null;

@@ -1,7 +1,6 @@
 package io.grantwatch.grants;
 
 import io.grantwatch.check.CheckService;
-import io.grantwatch.check.Schedule;
 import io.grantwatch.core.GrantStatus;
 import io.grantwatch.core.Site;
 import io.grantwatch.core.Sites;
@@ -26,14 +25,14 @@ public final class GrantService {
     private final Jdbi jdbi;
     private final TokenCipher cipher;
     private final CheckService checks;
-    private final Schedule schedule;
+    /** When the dispatchers check a new grant if the immediate first check did not happen. */
+    private static final java.time.Duration FIRST_CHECK_FALLBACK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
 
-    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Schedule schedule, Clock clock) {
+    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Clock clock) {
         this.jdbi = jdbi;
         this.cipher = cipher;
         this.checks = checks;
-        this.schedule = schedule;
         this.clock = clock;
     }
 
@@ -55,8 +54,10 @@ public final class GrantService {
                 long newId = grants.insert(new GrantDao.NewGrant(registration.externalId(), registration.label(),
                         cipher.encrypt(tokens.accessToken()), cipher.encrypt(tokens.refreshToken()), cipher.currentKeyId(),
                         tokens.expiresAt(), Objects.requireNonNullElse(registration.consentedAt(), now), now, null));
-                // The first check runs right away on this node; the dispatchers take the grant from its first slot on.
-                grants.setNextChecks(Map.of(newId, schedule.next(newId, now)));
+                // The first check runs right away on this node. Should this node die first, the dispatchers
+                // take it a little later; from then on the grant is checked at its regular slots.
+                grants.placeNew();
+                grants.setNextChecks(Map.of(newId, now.plus(FIRST_CHECK_FALLBACK)));
                 return newId;
             });
         } catch (UnableToExecuteStatementException e) {
@@ -95,10 +96,9 @@ public final class GrantService {
 
     /** New tokens (the integration refreshed them, or the user consented again); a check follows at once. */
     public GrantView replaceTokens(long id, Tokens tokens) {
-        Instant now = clock.instant();
         boolean replaced = jdbi.inTransaction(handle -> new GrantDao(handle).replaceTokens(id,
                 cipher.encrypt(tokens.accessToken()), cipher.encrypt(tokens.refreshToken()), cipher.currentKeyId(),
-                tokens.expiresAt(), schedule.next(id, now)));
+                tokens.expiresAt()));
         if (!replaced) {
             throw new UnknownGrantException(id);
         }

@@ -1,5 +1,6 @@
 package io.grantwatch.health;
 
+import io.grantwatch.db.DispatchDao;
 import io.grantwatch.db.GrantDao;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,9 +62,16 @@ public final class HealthCheck {
     /** How long the grant that has waited longest for its check has been due; 0 when none is. */
     private long lagSeconds() {
         Instant now = clock.instant();
-        return jdbi.withHandle(handle -> new GrantDao(handle).oldestDue(now))
-                .map(oldest -> Math.max(0, Duration.between(oldest, now).toSeconds()))
-                .orElse(0L);
+        // Behind on the regular slots (the shared cursor lags) or on checks outside them (retries, first checks).
+        return jdbi.withHandle(handle -> {
+            long regular = new DispatchDao(handle).checkedUntil()
+                    .map(until -> Math.max(0, Duration.between(until, now).toSeconds()))
+                    .orElse(0L);
+            long offSchedule = new GrantDao(handle).oldestDue(now)
+                    .map(oldest -> Math.max(0, Duration.between(oldest, now).toSeconds()))
+                    .orElse(0L);
+            return Math.max(regular, offSchedule);
+        });
     }
 
     private <T> T probe(java.util.concurrent.Callable<T> probe, T failed) {
