@@ -4,7 +4,9 @@
 -- phase falls in the window; no grant row is written to claim it. next_check_at now only holds
 -- checks outside the regular slots: the first check, retries after failures, removal confirmations.
 ALTER TABLE grants ADD COLUMN phase DOUBLE PRECISION;
-UPDATE grants SET phase = CAST(MOD(id * 0.6180339887498949, 1) AS DOUBLE PRECISION);
+-- In floating point on purpose: H2 rounds MOD of a decimal to whole numbers.
+UPDATE grants SET phase = CAST(id AS DOUBLE PRECISION) * 0.6180339887498949
+                        - FLOOR(CAST(id AS DOUBLE PRECISION) * 0.6180339887498949);
 UPDATE grants SET next_check_at = NULL WHERE next_check_at IS NOT NULL AND status <> 'PENDING';
 CREATE INDEX grants_phase ON grants (phase);
 

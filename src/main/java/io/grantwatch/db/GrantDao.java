@@ -51,7 +51,9 @@ public final class GrantDao {
 
     /** Gives grants that have none their phase in the polling interval (see V7): spread evenly by id. */
     public void placeNew() {
-        handle.execute("UPDATE grants SET phase = CAST(MOD(id * 0.6180339887498949, 1) AS DOUBLE PRECISION) WHERE phase IS NULL");
+        // In floating point on purpose: H2 rounds MOD of a decimal to whole numbers.
+        handle.execute("UPDATE grants SET phase = CAST(id AS DOUBLE PRECISION) * 0.6180339887498949 "
+                + "- FLOOR(CAST(id AS DOUBLE PRECISION) * 0.6180339887498949) WHERE phase IS NULL");
     }
 
     /**

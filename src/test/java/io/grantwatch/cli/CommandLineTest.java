@@ -69,6 +69,7 @@ class CommandLineTest {
         env.put("GRANTWATCH_HTTP_HOST", "127.0.0.1");
         env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
         env.put("GRANTWATCH_POLLING_INTERVAL", "PT1H");
+        env.put("GRANTWATCH_POLLING_REMOVALCONFIRMDELAY", "PT0S");
         app = Application.start(ConfigLoader.fromEnvironment(env), Clock.systemUTC());
         api = new ApiClient(app.port(), API_KEY);
         // The file a client command reads: the daemon's port and API key, as an operator's config has them.

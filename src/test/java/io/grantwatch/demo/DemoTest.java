@@ -31,7 +31,8 @@ class DemoTest {
                 "dave       site.granted");
         assertThat(printed).contains("alice      site.scopes_changed  Acme").contains("-write:jira-work");
         assertThat(printed).contains("bob        site.granted         Gamma");
-        assertThat(printed).contains("carol      grant.token_expired");
+        assertThat(printed).contains("[demo] carol's access token expires").doesNotContain("carol      grant.token_expired");
+        assertThat(printed).contains("dave       grant.revoked");
         assertThat(printed).contains("The demo is over");
         assertThat(printed).doesNotContain("sim-at-").doesNotContain("sim-rt-");
     }
