@@ -146,8 +146,13 @@ public final class Benchmark {
             try (Application app = Application.start(ConfigLoader.fromEnvironment(env), Clock.systemUTC())) {
                 load(app, simGrants);
                 Counter valid = app.metrics().counter("grantwatch.checks", "outcome", "valid");
-                // Warm-up: every grant checked at least once (its first check writes its first snapshot).
-                while (valid.count() < grants + 1000) {
+                // Warm-up: every grant past its first check (which writes its first snapshot and events),
+                // then one more full round, so that the windows measure the steady state.
+                while (app.grants().countPending() > 0) {
+                    Thread.sleep(500);
+                }
+                double settled = valid.count();
+                while (valid.count() < settled + grants) {
                     Thread.sleep(200);
                 }
                 long heap = heapMiB();

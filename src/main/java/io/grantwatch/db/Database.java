@@ -109,11 +109,16 @@ public final class Database implements AutoCloseable {
      * H2 closes itself from a JVM shutdown hook of its own, under the feet of grantwatch's graceful
      * shutdown; it gives up on a row lock after one second, while a token refresh may hold one for as
      * long as Atlassian takes to answer; and by default it writes commits to disk up to half a second
-     * late, so that a killed process could lose events the feed had already handed out.
+     * late, so that a killed process could lose events the feed had already handed out. Its default
+     * file system also closes the whole database when a thread is interrupted in the middle of a
+     * write (as stopping a worker does); the {@code async:} file system is immune to that.
      */
     private static String jdbcUrl(String url) {
         if (!url.startsWith("jdbc:h2:")) {
             return url;
+        }
+        if (url.startsWith("jdbc:h2:file:")) {
+            url = "jdbc:h2:async:" + url.substring("jdbc:h2:file:".length());
         }
         String upper = url.toUpperCase(java.util.Locale.ROOT);
         String extra = (upper.contains("DB_CLOSE_ON_EXIT") ? "" : ";DB_CLOSE_ON_EXIT=FALSE")

@@ -73,6 +73,11 @@ public final class GrantService {
         return get(id);
     }
 
+    /** Grants not checked successfully yet. */
+    public long countPending() {
+        return jdbi.withHandle(handle -> new GrantDao(handle).countByStatus().get(GrantStatus.PENDING));
+    }
+
     public GrantView get(long id) {
         return jdbi.withHandle(handle -> {
             GrantRow row = new GrantDao(handle).find(id).filter(grant -> !grant.deleted())
