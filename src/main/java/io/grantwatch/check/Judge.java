@@ -71,7 +71,7 @@ public final class Judge {
         }
         List<NewEvent> events = new ArrayList<>();
         switch (status) {
-            case DEGRADED -> events.add(grantEvent(EventType.GRANT_RECOVERED, Map.of()));
+            case DEGRADED -> events.add(grantEvent(EventType.GRANT_RECOVERED, Map.of("reason", "valid_answer")));
             case TOKEN_EXPIRED, REVOKED -> events.add(grantEvent(EventType.GRANT_RESTORED, Map.of("previousStatus", status.name())));
             default -> {}
         }

@@ -61,6 +61,7 @@ class JudgeTest {
         Judge.Verdict verdict = judge.judge(GrantStatus.DEGRADED, 5, false, () -> two, new Outcome.Valid(two));
         assertThat(verdict.status()).isEqualTo(GrantStatus.HEALTHY);
         assertThat(types(verdict)).containsExactly(EventType.GRANT_RECOVERED);
+        assertThat(verdict.events().getFirst().data()).containsEntry("reason", "valid_answer");
         assertThat(verdict.failures()).isZero();
     }
 
