@@ -106,13 +106,4 @@ public final class TokenCipher {
             throw new TokenCipherException("a stored token cannot be decrypted with key " + parts[1] + " (wrong key or damaged value)");
         }
     }
-
-    /** The key id a stored value was encrypted with, or null for null. */
-    public static String keyIdOf(String stored) {
-        if (stored == null) {
-            return null;
-        }
-        String[] parts = stored.split("\\.", 3);
-        return parts.length == 3 ? parts[1] : null;
-    }
 }

@@ -59,8 +59,4 @@ public final class EventDao {
                         rs.getString("data")))
                 .list();
     }
-
-    public long countByType(String type) {
-        return handle.createQuery("SELECT COUNT(*) FROM events WHERE type = :type").bind("type", type).mapTo(Long.class).one();
-    }
 }

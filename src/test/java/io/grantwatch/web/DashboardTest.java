@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.Application;
-import io.grantwatch.config.ConfigLoader;
 import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimGrant;
@@ -22,10 +21,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
