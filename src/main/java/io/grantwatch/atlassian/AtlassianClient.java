@@ -1,8 +1,8 @@
 package io.grantwatch.atlassian;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grantwatch.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +30,6 @@ public final class AtlassianClient implements AutoCloseable {
     private static final String RESOURCES = "accessible-resources";
     private static final String TOKEN_ENDPOINT = "the token endpoint";
     private static final String JSON = "application/json";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** How long everyone waits after a 429 that did not say how long. */
     private static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(5);
 
@@ -89,7 +88,7 @@ public final class AtlassianClient implements AutoCloseable {
     }
 
     public RefreshResult refresh(String clientId, String clientSecret, String refreshToken) {
-        ObjectNode body = MAPPER.createObjectNode()
+        ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("grant_type", "refresh_token")
                 .put("client_id", Objects.requireNonNull(clientId, "clientId"))
                 .put("client_secret", Objects.requireNonNull(clientSecret, "clientSecret"))
@@ -133,7 +132,7 @@ public final class AtlassianClient implements AutoCloseable {
 
     private static byte[] bytes(ObjectNode body) {
         try {
-            return MAPPER.writeValueAsBytes(body);
+            return Json.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a JSON object of strings", e);
         }

@@ -44,8 +44,6 @@ public final class ConfigLoader {
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
-    /** Lists of plain values, which an environment variable can give comma-separated. */
-    private static final java.util.Set<String> SCALAR_LISTS = java.util.Set.of("encryption.previousKeys");
 
     private ConfigLoader() {}
 
@@ -93,13 +91,13 @@ public final class ConfigLoader {
 
     /** {@code GRANTWATCH_DATABASE_URL} overrides {@code database.url}; every key of {@link Config} has such a name. */
     private static void applyEnvironment(ObjectNode tree, Map<String, String> env) {
-        JsonNode defaults = YAML.valueToTree(Config.defaults());
-        for (String path : keyPaths()) {
+        Map<String, Boolean> keys = keys();
+        for (String path : keys.keySet()) {
             String value = env.get(envName(path));
             if (value == null) {
                 continue;
             }
-            boolean list = defaults.at("/" + path.replace('.', '/')).isArray();
+            boolean list = keys.get(path);
             String[] parts = path.split("\\.");
             ObjectNode parent = tree;
             for (int i = 0; i < parts.length - 1; i++) {
@@ -129,21 +127,34 @@ public final class ConfigLoader {
 
     /** Every leaf key of the configuration, as dotted paths ({@code database.url}, ...). */
     public static List<String> keyPaths() {
-        List<String> paths = new ArrayList<>();
-        collect(YAML.valueToTree(Config.defaults()), "", paths);
-        return paths;
+        return List.copyOf(keys().keySet());
     }
 
-    private static void collect(JsonNode node, String prefix, List<String> paths) {
-        if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                collect(field.getValue(), prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), paths);
+    /**
+     * The keys an environment variable can set, read off the {@link Config} records, each with
+     * whether it is a list of plain values (given comma-separated). A list of objects (webhooks) has
+     * no single value a variable could hold: it is set in YAML only.
+     */
+    private static Map<String, Boolean> keys() {
+        Map<String, Boolean> keys = new java.util.LinkedHashMap<>();
+        collect(Config.class, "", keys);
+        return keys;
+    }
+
+    private static void collect(Class<?> record, String prefix, Map<String, Boolean> keys) {
+        for (java.lang.reflect.RecordComponent component : record.getRecordComponents()) {
+            String path = prefix.isEmpty() ? component.getName() : prefix + "." + component.getName();
+            Class<?> type = component.getType();
+            if (type.isRecord()) {
+                collect(type, path, keys);
+            } else if (List.class.isAssignableFrom(type)) {
+                var element = ((java.lang.reflect.ParameterizedType) component.getGenericType()).getActualTypeArguments()[0];
+                if (!(element instanceof Class<?> elementClass && elementClass.isRecord())) {
+                    keys.put(path, true);
+                }
+            } else {
+                keys.put(path, false);
             }
-        } else if (!node.isArray() || SCALAR_LISTS.contains(prefix)) {
-            // A list of objects (webhooks) has no single value an environment variable could hold: YAML only.
-            paths.add(prefix);
         }
     }
 
