@@ -40,8 +40,9 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A stand-in for Atlassian on loopback: {@code GET /oauth/token/accessible-resources} and
- * {@code POST /oauth/token}, with rotating refresh tokens, products split into several entries,
+ * A stand-in for Atlassian on loopback: {@code GET /oauth/token/accessible-resources},
+ * {@code POST /oauth/token} (refresh and authorization code), the consent flow's
+ * {@code GET /authorize} and {@code GET /me} (see {@link ConsentFlow}), with rotating refresh tokens, products split into several entries,
  * shuffled answers, and scriptable faults. Tests, the demo and the benchmarks share it.
  *
  * <p>It runs on a bare Jetty server (no servlet context, no Javalin): the benchmark shares two cores
@@ -57,6 +58,8 @@ public final class AtlassianSimulator implements AutoCloseable {
     private static final String CLIENT_SECRET = "sim-secret";
     private static final String RESOURCES_PATH = "/oauth/token/accessible-resources";
     private static final String TOKEN_PATH = "/oauth/token";
+    private static final String AUTHORIZE_PATH = "/authorize";
+    private static final String ME_PATH = "/me";
     private static final String JSON = "application/json";
     private static final String HTML = "text/html; charset=utf-8";
     /** Room for well over a thousand connections arriving at once (the kernel caps it at somaxconn). */
@@ -88,6 +91,7 @@ public final class AtlassianSimulator implements AutoCloseable {
     private final LongAdder accessibleResourcesRequests = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
     private final LongAdder retiredRefreshTokenPresentations = new LongAdder();
+    private final ConsentFlow consents = new ConsentFlow(this);
 
     private volatile Fault alwaysFault;
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
@@ -187,6 +191,44 @@ public final class AtlassianSimulator implements AutoCloseable {
         return grant;
     }
 
+    /**
+     * What the next visitors of {@code /authorize} do, one consent per visit, in order. A visit with
+     * none scripted gets Atlassian's error page.
+     */
+    public void scriptConsent(SimConsent... next) {
+        for (SimConsent consent : next) {
+            consents.script(consent);
+        }
+    }
+
+    /** The grant of an account that consented through {@code /authorize}. */
+    public Optional<SimGrant> grantOf(String accountId) {
+        return consents.grantOf(accountId);
+    }
+
+    /**
+     * A callback URL registered for the app, as in Atlassian's developer console. While none is
+     * registered, any http(s) {@code redirect_uri} is taken.
+     */
+    public void registerRedirectUri(String uri) {
+        consents.registerRedirectUri(uri);
+    }
+
+    /** How long an authorization code can be exchanged (on the simulator's clock); five minutes by default. */
+    public void setAuthorizationCodeLifetime(Duration lifetime) {
+        consents.setCodeLifetime(lifetime);
+    }
+
+    /** The query parameters of the last {@code /authorize} request. */
+    public Map<String, String> lastAuthorizeParameters() {
+        return consents.lastAuthorizeParameters();
+    }
+
+    /** Successful exchanges of an authorization code. */
+    public long authorizationCodeExchanges() {
+        return consents.exchanges();
+    }
+
     public void setAccessTokenLifetime(Duration lifetime) {
         accessTokenLifetime = lifetime;
     }
@@ -223,7 +265,7 @@ public final class AtlassianSimulator implements AutoCloseable {
         nextFaults.addAll(Collections.nCopies(times, fault));
     }
 
-    /** The next {@code times} calls to the token endpoint fail with {@code fault}. */
+    /** The next {@code times} calls to the token endpoint (refreshes and code exchanges) fail with {@code fault}. */
     public void failNextRefresh(int times, Fault fault) {
         nextRefreshFaults.addAll(Collections.nCopies(times, fault));
     }
@@ -300,6 +342,14 @@ public final class AtlassianSimulator implements AutoCloseable {
                 if (allowed(request, response, "POST")) {
                     token(request, response);
                 }
+            } else if (AUTHORIZE_PATH.equals(path)) {
+                if (allowed(request, response, "GET")) {
+                    consents.authorize(request, response);
+                }
+            } else if (ME_PATH.equals(path)) {
+                if (allowed(request, response, "GET")) {
+                    me(request, response);
+                }
             } else if (path.startsWith(TOKEN_PATH + "/")) {
                 send(response, 404, JSON, NOT_FOUND);
             } else {
@@ -345,6 +395,17 @@ public final class AtlassianSimulator implements AutoCloseable {
             return;
         }
         send(response, 200, JSON, answer(grant));
+    }
+
+    private void me(Request request, Response response) throws IOException, InterruptedException {
+        String token = bearerToken(request);
+        SimGrant grant = token == null ? null : grantsByToken.get(token);
+        pause(latency);
+        if (grant == null || !grant.accepts(token, clock.instant())) {
+            send(response, 401, JSON, UNAUTHORIZED);
+            return;
+        }
+        consents.me(grant, response);
     }
 
     private static String bearerToken(Request request) {
@@ -420,10 +481,12 @@ public final class AtlassianSimulator implements AutoCloseable {
         JsonNode body = readJsonObject(request.getInputStream());
         if (body == null) {
             sendError(response, 400, "invalid_request", "The body must be a JSON object.");
-        } else if (!"refresh_token".equals(body.path("grant_type").asText())) {
-            sendError(response, 400, "unsupported_grant_type", "Only refresh_token is supported here.");
+        } else if (!List.of("refresh_token", "authorization_code").contains(body.path("grant_type").asText())) {
+            sendError(response, 400, "unsupported_grant_type", "Only refresh_token and authorization_code are supported here.");
         } else if (!CLIENT_ID.equals(body.path("client_id").asText()) || !CLIENT_SECRET.equals(body.path("client_secret").asText())) {
             sendError(response, 401, "access_denied", "Unauthorized");
+        } else if (body.path("grant_type").asText().equals("authorization_code")) {
+            consents.exchange(body, response);
         } else if (!body.path("refresh_token").isTextual()) {
             sendError(response, 400, "invalid_request", "refresh_token is missing.");
         } else {
@@ -494,14 +557,14 @@ public final class AtlassianSimulator implements AutoCloseable {
         }
     }
 
-    private static void sendError(Response response, int status, String error, String description) throws IOException {
+    static void sendError(Response response, int status, String error, String description) throws IOException {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("error_description", description);
         send(response, status, JSON, MAPPER.writeValueAsBytes(body));
     }
 
-    private static void send(Response response, int status, String contentType, byte[] body) throws IOException {
+    static void send(Response response, int status, String contentType, byte[] body) throws IOException {
         response.setStatus(status);
         // Put as is: setContentType would rewrite "text/html; charset=utf-8" to "text/html;charset=utf-8".
         response.getHttpFields().put(HttpHeader.CONTENT_TYPE, contentType);

@@ -29,6 +29,9 @@ public final class SimGrant {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong refreshes = new AtomicLong();
     private volatile List<SimSite> sites = List.of();
+    /** Set by the consent flow: the account whose grant this is, and the scopes it consented to. */
+    private volatile String accountId;
+    private volatile List<String> grantedScopes = List.of();
     private volatile Answer unshuffledAnswer;
 
     // Guarded by this.
@@ -52,6 +55,16 @@ public final class SimGrant {
 
     public String id() {
         return id;
+    }
+
+    /** The Atlassian account that consented through {@code /authorize}; null for a grant made by {@code newGrant()}. */
+    public String accountId() {
+        return accountId;
+    }
+
+    /** The scopes of the last consent through {@code /authorize}; empty for a grant made by {@code newGrant()}. */
+    public List<String> grantedScopes() {
+        return grantedScopes;
     }
 
     public synchronized String accessToken() {
@@ -124,6 +137,20 @@ public final class SimGrant {
         simulator.remember(refreshToken, this);
         live = true;
         omitNextRefreshToken = false;
+    }
+
+    /** A consent on the consent screen: the picked sites join the grant, whose scopes become {@code scopes}. */
+    synchronized void consented(String account, List<String> scopes, List<SimSite> picked) {
+        accountId = account;
+        grantedScopes = List.copyOf(scopes);
+        picked.forEach(this::addSite);
+    }
+
+    /** The exchange of a consent's code: new tokens, the old ones dead, a revoked grant alive again. */
+    synchronized Issued consentAgainWithScopes(List<String> scopes) {
+        grantedScopes = List.copyOf(scopes);
+        consentAgain();
+        return new Issued(accessToken, refreshToken, simulator.accessTokenLifetime(), scope());
     }
 
     /** The next successful refresh answers without a {@code refresh_token}; the old one stays valid. */
@@ -218,6 +245,9 @@ public final class SimGrant {
     }
 
     private String scope() {
+        if (!grantedScopes.isEmpty()) {
+            return String.join(" ", new TreeSet<>(grantedScopes));
+        }
         TreeSet<String> scopes = new TreeSet<>();
         sites.forEach(site -> scopes.addAll(site.scopes()));
         scopes.add("offline_access");

@@ -174,7 +174,7 @@ class AtlassianSimulatorTest {
         assertThat(json(form).get("error").asText()).isEqualTo("invalid_request");
 
         assertThat(post("[]").statusCode()).isEqualTo(400);
-        assertThat(json(post("{\"grant_type\":\"authorization_code\"}")).get("error").asText()).isEqualTo("unsupported_grant_type");
+        assertThat(json(post("{\"grant_type\":\"client_credentials\"}")).get("error").asText()).isEqualTo("unsupported_grant_type");
 
         HttpResponse<String> wrongClient = post("{\"grant_type\":\"refresh_token\",\"client_id\":\"sim-client\","
                 + "\"client_secret\":\"guess\",\"refresh_token\":\"" + grant.refreshToken() + "\"}");
