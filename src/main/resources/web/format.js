@@ -96,6 +96,7 @@ export function eventKind(type) {
     case 'site.granted':
     case 'grant.restored':
     case 'grant.recovered':
+    case 'grant.connected':
       return 'gained';
     case 'site.revoked':
     case 'grant.revoked':
@@ -151,6 +152,14 @@ export function describe(event, siteName) {
       return { title: 'Token expired; it cannot be refreshed', details: [] };
     case 'grant.expiring':
       return { title: 'Refresh token expires soon', details: [data.expiresAt ? `on ${absolute(data.expiresAt)}` : null] };
+    case 'grant.connected':
+      return {
+        title: data.reconnected ? 'Connected again' : 'Connected',
+        details: [
+          data.accountId ? `account ${data.accountId}` : null,
+          ...(data.newSites ?? []).map((cloudId) => scopeChip(siteName(cloudId) ?? cloudId, 'added')),
+        ],
+      };
     default:
       return { title: event.type, details: [] };
   }

@@ -2,6 +2,7 @@ package io.grantwatch;
 
 import io.grantwatch.api.HttpApi;
 import io.grantwatch.atlassian.AtlassianClient;
+import io.grantwatch.atlassian.ConsentClient;
 import io.grantwatch.atlassian.RateGate;
 import io.grantwatch.check.CheckMetrics;
 import io.grantwatch.check.CheckRecorder;
@@ -10,6 +11,7 @@ import io.grantwatch.check.GrantChecker;
 import io.grantwatch.check.Judge;
 import io.grantwatch.check.Schedule;
 import io.grantwatch.config.Config;
+import io.grantwatch.connect.ConnectService;
 import io.grantwatch.crypto.EncryptionKeys;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.Database;
@@ -110,7 +112,11 @@ public final class Application implements AutoCloseable {
             webhooks.syncConfigured(config.webhooks());
             new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
-            HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, health::report, clock,
+            ConsentClient consent = new ConsentClient(
+                    config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout());
+            ConnectService connect = new ConnectService(database.jdbi(), cipher, consent, checks, config.atlassian(), clock,
+                    feed::wake, checkMetrics::emitted);
+            HttpApi api = new HttpApi(grants, tokens, webhooks, connect, feed, metrics, health::report, clock,
                     config.http().apiKey(), config.http().maxBodyBytes());
             dispatchers.start();
             api.start(config.http().host(), config.http().port());

@@ -3,6 +3,7 @@ package io.grantwatch.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.Json;
+import io.grantwatch.connect.ConnectService;
 import io.grantwatch.core.EventType;
 import io.grantwatch.db.SnapshotRow;
 import io.grantwatch.delivery.DeliveryView;
@@ -58,7 +59,7 @@ public final class HttpApi implements AutoCloseable {
     private final byte[] apiKey;
     private final Javalin app;
 
-    public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, EventFeed feed,
+    public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, ConnectService connect, EventFeed feed,
             PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, String apiKey, long maxBodyBytes) {
         this.grants = grants;
         this.tokens = tokens;
@@ -76,6 +77,7 @@ public final class HttpApi implements AutoCloseable {
             Dashboard.serve(config);
         });
         routes();
+        new ConnectRoutes(connect).register(app);
         errors();
     }
 

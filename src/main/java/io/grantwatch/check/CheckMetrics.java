@@ -47,7 +47,7 @@ public final class CheckMetrics {
         counter.increment();
     }
 
-    void emitted(NewEvent event) {
+    public void emitted(NewEvent event) {
         events.get(event.type()).increment();
     }
 

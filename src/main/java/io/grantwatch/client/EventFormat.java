@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongFunction;
@@ -61,8 +63,17 @@ public final class EventFormat {
             case "grant.recovered" -> "checks work again";
             case "grant.token_expired" -> "the access token expired and cannot be refreshed; new tokens are needed";
             case "grant.expiring" -> "the refresh token expires at " + JsonText.text(data, "expiresAt");
+            case "grant.connected" -> (data.path("reconnected").asBoolean() ? "connected again" : "connected")
+                    + (data.path("accountId").isTextual() ? " by account " + data.path("accountId").asText() : "")
+                    + "; new sites: " + (data.path("newSites").isEmpty() ? "none" : newSites(data.path("newSites")));
             default -> data.toString();
         };
+    }
+
+    private String newSites(JsonNode cloudIds) {
+        List<String> sites = new ArrayList<>();
+        cloudIds.forEach(cloudId -> sites.add(site(cloudId.asText())));
+        return String.join(", ", sites);
     }
 
     private static String site(JsonNode data) {

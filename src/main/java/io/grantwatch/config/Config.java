@@ -28,7 +28,7 @@ public record Config(
     public Config {
         dataDir = dataDir != null ? dataDir : Path.of("data");
         database = database != null ? database : new Database(null, null, null, null);
-        atlassian = atlassian != null ? atlassian : new Atlassian(null, null, null, null, null);
+        atlassian = atlassian != null ? atlassian : new Atlassian(null, null, null, null, null, null, null, null);
         polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null, null, null);
         tokens = tokens != null ? tokens : new Tokens(null, null, null);
         http = http != null ? http : new Http(null, null, null, null);
@@ -56,11 +56,24 @@ public record Config(
         }
     }
 
-    public record Atlassian(URI apiBaseUrl, URI authBaseUrl, String clientId, String clientSecret, Duration requestTimeout) {
+    /**
+     * @param redirectUri the public URL of {@code /connect/callback}, as registered for the OAuth app; none: connecting is off
+     * @param scopes what a connect asks for ({@code offline_access} is always added)
+     * @param connectStateTtl how long a connect's {@code state} can be used
+     */
+    public record Atlassian(URI apiBaseUrl, URI authBaseUrl, String clientId, String clientSecret, Duration requestTimeout,
+            URI redirectUri, List<String> scopes, Duration connectStateTtl) {
         public Atlassian {
             apiBaseUrl = apiBaseUrl != null ? apiBaseUrl : URI.create("https://api.atlassian.com");
             authBaseUrl = authBaseUrl != null ? authBaseUrl : URI.create("https://auth.atlassian.com");
             requestTimeout = requestTimeout != null ? requestTimeout : Duration.ofSeconds(10);
+            scopes = scopes != null ? List.copyOf(scopes) : List.of();
+            connectStateTtl = connectStateTtl != null ? connectStateTtl : Duration.ofMinutes(10);
+        }
+
+        /** The consent flow needs the OAuth app and the callback URL. */
+        public boolean canConnect() {
+            return canRefresh() && redirectUri != null;
         }
 
         public boolean canRefresh() {
@@ -69,7 +82,8 @@ public record Config(
 
         @Override
         public String toString() {
-            return "Atlassian[apiBaseUrl=" + apiBaseUrl + ", authBaseUrl=" + authBaseUrl + ", clientId=" + clientId + "]";
+            return "Atlassian[apiBaseUrl=" + apiBaseUrl + ", authBaseUrl=" + authBaseUrl + ", clientId=" + clientId
+                    + ", redirectUri=" + redirectUri + ", scopes=" + scopes + ", connectStateTtl=" + connectStateTtl + "]";
         }
     }
 

@@ -269,6 +269,14 @@ public final class ConfigLoader {
         if (config.atlassian().requestTimeout().toMillis() < 1) {
             throw new ConfigException("atlassian.requestTimeout must be a positive duration");
         }
+        if (config.atlassian().connectStateTtl().toMillis() < 1) {
+            throw new ConfigException("atlassian.connectStateTtl must be a positive duration");
+        }
+        java.net.URI redirectUri = config.atlassian().redirectUri();
+        if (redirectUri != null && (!redirectUri.isAbsolute() || redirectUri.getHost() == null
+                || !List.of("http", "https").contains(redirectUri.getScheme()))) {
+            throw new ConfigException("atlassian.redirectUri must be an absolute http(s) URL");
+        }
         int port = config.http().port();
         if (port < 0 || port > 65535) {
             throw new ConfigException("http.port must be between 0 and 65535");

@@ -13,7 +13,8 @@ public enum EventType {
     GRANT_DEGRADED("grant.degraded"),
     GRANT_RECOVERED("grant.recovered"),
     GRANT_TOKEN_EXPIRED("grant.token_expired"),
-    GRANT_EXPIRING("grant.expiring");
+    GRANT_EXPIRING("grant.expiring"),
+    GRANT_CONNECTED("grant.connected");
 
     private final String wireName;
 

@@ -19,7 +19,7 @@ public final class GrantDao {
     private static final String COLUMNS = "id, external_id, label, status, access_token, refresh_token, token_key_id, "
             + "token_version, access_expires_at, consented_at, created_at, last_checked_at, last_changed_at, "
             + "next_check_at, failures, last_error, snapshot_id, sites_hash, snapshot_seen_at, deleted_at, "
-            + "last_refreshed_at, expiring_notified_at, removal_pending_at, phase";
+            + "last_refreshed_at, expiring_notified_at, removal_pending_at, phase, account_id, connected_at";
 
     private final Handle handle;
 
@@ -97,6 +97,31 @@ public final class GrantDao {
                 .bind("externalId", externalId)
                 .map(GrantDao::map)
                 .findOne();
+    }
+
+    /** The monitored grant of an Atlassian account. */
+    public Optional<GrantRow> findByAccountId(String accountId) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE account_id = :accountId AND deleted_at IS NULL")
+                .bind("accountId", accountId)
+                .map(GrantDao::map)
+                .findOne();
+    }
+
+    /**
+     * A user finished the consent flow for this grant (its new tokens are stored apart): its account,
+     * when known, the time, and a new 365-day refresh token limit. A label replaces the old one; an
+     * external id is only taken by a grant that has none.
+     */
+    public boolean markConnected(long id, String accountId, String label, String externalId, Instant at) {
+        return handle.createUpdate("UPDATE grants SET account_id = COALESCE(:accountId, account_id), connected_at = :at, "
+                        + "consented_at = :at, expiring_notified_at = NULL, label = COALESCE(:label, label), "
+                        + "external_id = COALESCE(external_id, :externalId) WHERE id = :id AND deleted_at IS NULL")
+                .bind("id", id)
+                .bind("accountId", accountId)
+                .bind("label", label)
+                .bind("externalId", externalId)
+                .bind("at", at)
+                .execute() == 1;
     }
 
     /** Grants still monitored, by id, after the cursor. */
@@ -259,7 +284,7 @@ public final class GrantDao {
     public boolean delete(long id, Instant now) {
         return handle.createUpdate("UPDATE grants SET access_token = NULL, refresh_token = NULL, token_key_id = NULL, "
                         + "token_version = token_version + 1, next_check_at = NULL, deleted_at = :now, "
-                        + "deleted_external_id = external_id, external_id = NULL WHERE id = :id AND deleted_at IS NULL")
+                        + "deleted_external_id = external_id, external_id = NULL, account_id = NULL WHERE id = :id AND deleted_at IS NULL")
                 .bind("id", id)
                 .bind("now", now)
                 .execute() == 1;
@@ -311,7 +336,9 @@ public final class GrantDao {
                 instant(rs, "last_refreshed_at"),
                 instant(rs, "expiring_notified_at"),
                 instant(rs, "removal_pending_at"),
-                rs.getDouble("phase"));
+                rs.getDouble("phase"),
+                rs.getString("account_id"),
+                instant(rs, "connected_at"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -31,7 +31,9 @@ public record GrantRow(
         Instant lastRefreshedAt,
         Instant expiringNotifiedAt,
         Instant removalPendingAt,
-        double phase) {
+        double phase,
+        String accountId,
+        Instant connectedAt) {
 
     public boolean deleted() {
         return deletedAt != null;

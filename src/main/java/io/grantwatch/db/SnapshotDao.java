@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** All SQL on {@code snapshots}: one row per distinct state of a grant, sites stored as JSON. */
@@ -61,6 +62,16 @@ public final class SnapshotDao {
                 .map((rs, ctx) -> Map.entry(rs.getLong("id"), sites(rs)))
                 .forEach(entry -> byId.put(entry.getKey(), entry.getValue()));
         return byId;
+    }
+
+    /** The state the grant was in at {@code at}, as its history tells: the newest snapshot first seen by then. */
+    public Optional<Long> idAt(long grantId, Instant at) {
+        return handle.createQuery("SELECT id FROM snapshots WHERE grant_id = :grantId AND first_seen_at <= :at "
+                        + "ORDER BY id DESC LIMIT 1")
+                .bind("grantId", grantId)
+                .bind("at", at)
+                .mapTo(Long.class)
+                .findOne();
     }
 
     /** Newest first, before the cursor (a snapshot id; {@code Long.MAX_VALUE} for the newest). */

@@ -44,6 +44,8 @@ final class SlackMessage {
                     + "OAuth client so it can refresh, or ask the user to reconnect.";
             case "grant.expiring" -> ":alarm_clock: The refresh token of " + grant + " reaches its 365-day limit at "
                     + text(data, "expiresAt") + ".\nAsk the user to reconnect before then.";
+            case "grant.connected" -> ":link: " + grant + (data.path("reconnected").asBoolean() ? " was connected again" : " was connected")
+                    + (data.path("newSites").isEmpty() ? "" : "; new sites: " + data.path("newSites").size()) + ".\nNothing to do.";
             default -> "grantwatch: " + event.type() + " for " + grant + ".";
         };
         ObjectNode message = Json.MAPPER.createObjectNode();

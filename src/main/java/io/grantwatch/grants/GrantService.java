@@ -161,7 +161,8 @@ public final class GrantService {
 
     private static GrantView view(GrantRow row, Sites sites) {
         boolean stale = row.status() == GrantStatus.DEGRADED || row.status() == GrantStatus.TOKEN_EXPIRED;
-        return new GrantView(row.id(), row.externalId(), row.label(), row.status(), row.createdAt(), row.consentedAt(),
+        return new GrantView(row.id(), row.externalId(), row.label(), row.accountId(), row.status(), row.createdAt(),
+                row.consentedAt(), row.connectedAt(),
                 row.lastCheckedAt(), row.lastChangedAt(), row.snapshotSeenAt(), row.accessExpiresAt(),
                 row.refreshToken() != null, row.failures(), row.lastError(), stale, sites.list());
     }

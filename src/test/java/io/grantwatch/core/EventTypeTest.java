@@ -11,7 +11,7 @@ class EventTypeTest {
         assertThat(Arrays.stream(EventType.values()).map(EventType::wireName)).containsExactly(
                 "site.granted", "site.revoked", "site.scopes_changed", "site.updated",
                 "grant.revoked", "grant.restored", "grant.degraded", "grant.recovered",
-                "grant.token_expired", "grant.expiring");
+                "grant.token_expired", "grant.expiring", "grant.connected");
     }
 
     @Test
