@@ -3,6 +3,8 @@ package io.grantwatch.db;
 import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
  * All SQL on {@code connect_attempts}: one row per consent flow begun, found again by the hash of
@@ -11,6 +13,8 @@ import org.jdbi.v3.core.Handle;
 public final class ConnectDao {
     private static final String COLUMNS = "id, return_url, external_id, label, scopes, grant_id, start_grant_id, "
             + "start_snapshot_id, created_at, expires_at, used_at";
+
+    private static final RowMapper<AttemptRow> ROW = ConstructorMapper.of(AttemptRow.class);
 
     private final Handle handle;
 
@@ -73,18 +77,7 @@ public final class ConnectDao {
         }
         return handle.createQuery("SELECT " + COLUMNS + " FROM connect_attempts WHERE state_hash = :stateHash")
                 .bind("stateHash", stateHash)
-                .map((rs, ctx) -> new AttemptRow(
-                        rs.getLong("id"),
-                        rs.getString("return_url"),
-                        rs.getString("external_id"),
-                        rs.getString("label"),
-                        rs.getString("scopes"),
-                        rs.getObject("grant_id", Long.class),
-                        rs.getObject("start_grant_id", Long.class),
-                        rs.getObject("start_snapshot_id", Long.class),
-                        GrantDao.instant(rs, "created_at"),
-                        GrantDao.instant(rs, "expires_at"),
-                        GrantDao.instant(rs, "used_at")))
+                .map(ROW)
                 .findOne();
     }
 

@@ -3,6 +3,8 @@ package io.grantwatch.delivery;
 import io.grantwatch.config.Config;
 import io.grantwatch.config.ConfigException;
 import io.grantwatch.crypto.TokenCipher;
+import io.grantwatch.db.EventDao;
+import io.grantwatch.db.WebhookDao;
 import io.grantwatch.events.EventSignal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
@@ -117,7 +119,7 @@ public final class DeliveryEngine implements AutoCloseable {
         while (running) {
             long nudged = nudges.generation();
             try {
-                long latest = jdbi.withHandle(handle -> new WebhookDao(handle).latestEventId());
+                long latest = jdbi.withHandle(handle -> new EventDao(handle).latestId());
                 if (latest > latestSeen) {
                     // Events from another node, or from this one before a worker looked: wake every worker.
                     latestSeen = latest;

@@ -5,7 +5,11 @@ import io.grantwatch.config.ConfigException;
 import io.grantwatch.core.EventType;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.crypto.TokenCipherException;
+import io.grantwatch.db.EventDao;
+import io.grantwatch.db.Format;
 import io.grantwatch.db.GrantDao;
+import io.grantwatch.db.Subscription;
+import io.grantwatch.db.WebhookDao;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,7 +75,7 @@ public final class WebhookService {
             WebhookDao dao = new WebhookDao(handle);
             // A new subscription hears about what happens from now on; redeliver reaches back.
             return dao.insert(new WebhookDao.NewSubscription(request.url(), format, types, grantIds,
-                    Subscription.Origin.API, null, cipher.encrypt(secret), dao.latestEventId(), clock.instant()));
+                    Subscription.Origin.API, null, cipher.encrypt(secret), new EventDao(handle).latestId(), clock.instant()));
         });
         engine.nudge();
         return new Secret(id, secret);
@@ -97,7 +101,8 @@ public final class WebhookService {
     /** Newest first. */
     public List<DeliveryView> deliveries(long id, long beforeId, int limit) {
         live(id);
-        return jdbi.withHandle(handle -> new WebhookDao(handle).deliveries(id, beforeId, limit));
+        return jdbi.withHandle(handle -> new WebhookDao(handle).deliveries(id, beforeId, limit)).stream()
+                .map(DeliveryView::of).toList();
     }
 
     /**
@@ -108,7 +113,7 @@ public final class WebhookService {
         Subscription subscription = live(id);
         long cursor = subscription.deliveredThrough();
         if (fromEventId != null) {
-            long latest = jdbi.withHandle(handle -> new WebhookDao(handle).latestEventId());
+            long latest = jdbi.withHandle(handle -> new EventDao(handle).latestId());
             if (fromEventId < 1 || fromEventId > latest + 1) {
                 throw new WebhookException(400, "invalid_parameter", "'from' must be an event id from 1 to " + (latest + 1));
             }
@@ -186,7 +191,7 @@ public final class WebhookService {
                 var existing = dao.findByConfigKey(key);
                 if (existing.isEmpty()) {
                     dao.insert(new WebhookDao.NewSubscription(url, format, types, grantIds, Subscription.Origin.CONFIG, key,
-                            cipher.encrypt(secret), dao.latestEventId(), clock.instant()));
+                            cipher.encrypt(secret), new EventDao(handle).latestId(), clock.instant()));
                 } else if (!Objects.equals(secret, decryptOrNull(existing.get().secret()))) {
                     Subscription old = existing.get();
                     dao.setSecrets(old.id(), cipher.encrypt(secret), old.secret(), clock.instant().plus(settings.secretOverlap()));
