@@ -12,9 +12,9 @@ import java.util.Set;
 
 /** {@code /v1/grants}: register, read, replace tokens, delete, check, history, preflight. */
 final class GrantRoutes implements Route.Group {
-    private static final Set<String> REGISTER_FIELDS =
+    static final Set<String> REGISTER_FIELDS =
             Set.of("accessToken", "refreshToken", "expiresIn", "expiresAt", "externalId", "label", "consentedAt");
-    private static final Set<String> TOKEN_FIELDS = Set.of("accessToken", "refreshToken", "expiresIn", "expiresAt");
+    static final Set<String> TOKEN_FIELDS = Set.of("accessToken", "refreshToken", "expiresIn", "expiresAt");
 
     private final GrantService grants;
     private final Clock clock;

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /** {@code /v1/webhooks}: subscriptions, their deliveries, redelivery and secret rotation. */
 final class WebhookRoutes implements Route.Group {
-    private static final Set<String> WEBHOOK_FIELDS = Set.of("url", "types", "grantIds", "format");
+    static final Set<String> WEBHOOK_FIELDS = Set.of("url", "types", "grantIds", "format");
 
     private final WebhookService webhooks;
 

@@ -110,6 +110,21 @@ class OpenApiTest {
         assertThat(keyless).isEqualTo(expected);
     }
 
+    @Test
+    void documentedBodiesHoldTheFieldsTheHandlersAccept() {
+        Map<String, Set<String>> accepted = Map.of(
+                "RegisterGrant", GrantRoutes.REGISTER_FIELDS,
+                "ReplaceTokens", GrantRoutes.TOKEN_FIELDS,
+                "NewWebhook", WebhookRoutes.WEBHOOK_FIELDS);
+        accepted.forEach((schema, fields) -> {
+            Set<String> documented = new TreeSet<>();
+            document.at("/components/schemas/" + schema + "/properties").fieldNames().forEachRemaining(documented::add);
+            assertThat(documented).as(schema).isEqualTo(new TreeSet<>(fields));
+            assertThat(document.at("/components/schemas/" + schema + "/additionalProperties").asBoolean(true))
+                    .as("%s refuses unknown fields, as the handler does", schema).isFalse();
+        });
+    }
+
     /** "METHOD path" of every operation in the document, with its summary. */
     private static Map<String, String> documented() {
         Map<String, String> operations = new TreeMap<>();
