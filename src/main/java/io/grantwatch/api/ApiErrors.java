@@ -2,7 +2,7 @@ package io.grantwatch.api;
 
 import io.grantwatch.delivery.WebhookException;
 import io.grantwatch.grants.ExternalIdTakenException;
-import io.grantwatch.grants.UnknownGrantException;
+import io.grantwatch.core.UnknownGrantException;
 import io.grantwatch.tokens.TokenService.TokenUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

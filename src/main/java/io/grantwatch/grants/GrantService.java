@@ -1,5 +1,6 @@
 package io.grantwatch.grants;
 
+import io.grantwatch.core.UnknownGrantException;
 import io.grantwatch.check.CheckService;
 import io.grantwatch.core.GrantStatus;
 import io.grantwatch.core.Site;

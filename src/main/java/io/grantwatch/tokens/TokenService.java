@@ -5,7 +5,7 @@ import io.grantwatch.core.GrantStatus;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
-import io.grantwatch.grants.UnknownGrantException;
+import io.grantwatch.core.UnknownGrantException;
 import io.grantwatch.tokens.TokenService.TokenUnavailableException.Reason;
 import java.time.Clock;
 import java.time.Instant;
