@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The REST API of SPEC.md, on Javalin: the server, the API key and the route groups. Each group
+ * The REST API (README "API", and the OpenAPI document), on Javalin: the server, the API key and the route groups. Each group
  * declares its routes ({@link Route}); {@link ApiErrors} turns every refusal into a JSON error.
  */
 public final class HttpApi implements AutoCloseable {
