@@ -3,11 +3,9 @@ package io.grantwatch.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.connect.CallbackOutcome;
-import io.grantwatch.connect.ConnectException;
 import io.grantwatch.connect.ConnectRequest;
 import io.grantwatch.connect.ConnectService;
 import io.grantwatch.connect.ConnectStarted;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +16,8 @@ import java.util.Set;
  * {@code GET /connect/callback} (the browser's way back from Atlassian, outside {@code /v1}).
  * The callback's query holds a code and a state: neither is logged or repeated in an answer.
  */
-final class ConnectRoutes {
-    private static final Set<String> CONNECT_FIELDS = Set.of("returnUrl", "externalId", "label", "scopes", "grantId");
+final class ConnectRoutes implements Route.Group {
+    static final Set<String> CONNECT_FIELDS = Set.of("returnUrl", "externalId", "label", "scopes", "grantId");
 
     private final ConnectService connect;
 
@@ -27,9 +25,12 @@ final class ConnectRoutes {
         this.connect = connect;
     }
 
-    void register(Javalin app) {
-        app.post("/v1/connect", this::start);
-        app.get("/connect/callback", this::callback);
+    @Override
+    public List<Route> routes() {
+        return List.of(
+                Route.post("/v1/connect", Role.WRITE, "Begins the consent flow: where to send the user's browser", this::start),
+                Route.get("/connect/callback", Role.PUBLIC,
+                        "Atlassian sends the user's browser back here; redirects to the connect's returnUrl", this::callback));
     }
 
     private void start(Context ctx) {
@@ -40,12 +41,7 @@ final class ConnectRoutes {
                 Requests.string(body, "label", false, 1000),
                 scopes(body),
                 grantId(body));
-        ConnectStarted started;
-        try {
-            started = connect.start(request);
-        } catch (ConnectException e) {
-            throw new ApiException(e.status(), e.code(), e.getMessage());
-        }
+        ConnectStarted started = connect.start(request);
         ctx.status(201).header("Cache-Control", "no-store").json(started);
     }
 

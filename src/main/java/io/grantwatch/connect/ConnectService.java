@@ -15,7 +15,7 @@ import io.grantwatch.db.EventDao;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
 import io.grantwatch.db.SnapshotDao;
-import io.grantwatch.grants.UnknownGrantException;
+import io.grantwatch.core.UnknownGrantException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

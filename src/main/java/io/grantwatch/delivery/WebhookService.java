@@ -115,7 +115,7 @@ public final class WebhookService {
         if (fromEventId != null) {
             long latest = jdbi.withHandle(handle -> new EventDao(handle).latestId());
             if (fromEventId < 1 || fromEventId > latest + 1) {
-                throw new WebhookException(400, "invalid_parameter", "'from' must be an event id from 1 to " + (latest + 1));
+                throw WebhookException.invalidParameter("'from' must be an event id from 1 to " + (latest + 1));
             }
             cursor = fromEventId - 1;
         }
@@ -222,7 +222,7 @@ public final class WebhookService {
     }
 
     private static WebhookException configured() {
-        return new WebhookException(409, "conflict",
+        return new WebhookException(WebhookException.Kind.CONFIGURED,
                 "this webhook comes from the configuration file: change it there and restart");
     }
 
