@@ -15,6 +15,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Path.Node;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +31,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.hibernate.validator.HibernateValidator;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
  * Reads the YAML configuration, applies {@code GRANTWATCH_*} environment overrides and
- * {@code ${ENV}} / {@code ${ENV:-default}} references, binds it to {@link Config} and validates it.
- * Every problem is a {@link ConfigException} that names the key.
+ * {@code ${ENV}} / {@code ${ENV:-default}} references, binds it to {@link Config} and checks the
+ * constraints on its records. Every problem is a {@link ConfigException} that names the key; all
+ * constraint violations are reported together. Thread-safe.
  */
 public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("config", "grantwatch.yaml");
@@ -44,23 +51,26 @@ public final class ConfigLoader {
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
+    // Without expression language: messages are plain text with {value}-style parameters only.
+    private static final Validator VALIDATOR = Validation.byProvider(HibernateValidator.class).configure()
+            .messageInterpolator(new ParameterMessageInterpolator())
+            .buildValidatorFactory()
+            .getValidator();
 
     private ConfigLoader() {}
 
     /** Loads {@code file}, or {@code config/grantwatch.yaml} when file is null and it exists, or the defaults. */
     public static Config load(Path file, Map<String, String> env) {
         Path source = file != null ? file : (Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null);
-        ObjectNode tree = source == null ? YAML.createObjectNode() : read(source);
-        applyEnvironment(tree, env);
-        substitute(tree, "", env);
-        Config config = bind(tree);
-        validate(config);
-        return config;
+        return fromTree(source == null ? YAML.createObjectNode() : read(source), env);
     }
 
     /** The defaults with {@code GRANTWATCH_*} overrides only, whatever files lie around (demo, benchmark, tests). */
     public static Config fromEnvironment(Map<String, String> env) {
-        ObjectNode tree = YAML.createObjectNode();
+        return fromTree(YAML.createObjectNode(), env);
+    }
+
+    private static Config fromTree(ObjectNode tree, Map<String, String> env) {
         applyEnvironment(tree, env);
         substitute(tree, "", env);
         Config config = bind(tree);
@@ -241,76 +251,36 @@ public final class ConfigLoader {
     }
 
     private static void validate(Config config) {
-        String url = config.jdbcUrl();
-        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
-            throw new ConfigException("database.url must be an H2 (jdbc:h2:) or PostgreSQL (jdbc:postgresql:) JDBC URL");
+        List<String> problems = VALIDATOR.validate(config).stream()
+                .map(violation -> keyOf(violation) + " " + violation.getMessage())
+                .sorted()
+                .toList();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("\n", problems));
         }
-        Config.Polling polling = config.polling();
-        if (polling.interval().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
-            throw new ConfigException("polling.interval must be at least PT1S");
+    }
+
+    /** The key as the YAML file spells it: {@code polling.batchSize}, {@code webhooks[0].secret}. */
+    private static String keyOf(ConstraintViolation<Config> violation) {
+        StringBuilder key = new StringBuilder();
+        for (Node node : violation.getPropertyPath()) {
+            if (node.getIndex() != null) {
+                key.append('[').append(node.getIndex()).append(']');
+            }
+            // A list element's own node is named "<list element>"; the index above says which.
+            if (node.getName() != null && !node.getName().startsWith("<")) {
+                key.append(key.isEmpty() ? "" : ".").append(node.getName());
+            }
         }
-        positive("polling.batchSize", polling.batchSize());
-        positive("polling.dispatchers", polling.dispatchers());
-        positive("polling.concurrency", polling.concurrency());
-        positive("polling.degradedAfter", polling.degradedAfter());
-        positive("database.poolSize", config.database().poolSize());
-        if (polling.retryBackoff().isNegative() || polling.retryBackoff().isZero()) {
-            throw new ConfigException("polling.retryBackoff must be a positive duration");
-        }
-        if (polling.maxRequestsPerSecond() < 0) {
-            throw new ConfigException("polling.maxRequestsPerSecond must not be negative (0: no ceiling)");
-        }
-        if (polling.removalConfirmDelay().isNegative()) {
-            throw new ConfigException("polling.removalConfirmDelay must not be negative (PT0S: no confirmation)");
-        }
-        if (polling.dispatchPeriod().toMillis() < 10) {
-            throw new ConfigException("polling.dispatchPeriod must be at least PT0.01S");
-        }
-        if (config.atlassian().requestTimeout().toMillis() < 1) {
-            throw new ConfigException("atlassian.requestTimeout must be a positive duration");
-        }
-        int port = config.http().port();
-        if (port < 0 || port > 65535) {
-            throw new ConfigException("http.port must be between 0 and 65535");
-        }
-        if (config.http().apiKey() != null && config.http().apiKey().isBlank()) {
-            throw new ConfigException("http.apiKey is set but empty");
-        }
-        if (config.encryption().key() != null) {
-            aesKey("encryption.key", config.encryption().key());
-        }
-        List<String> previous = config.encryption().previousKeys();
-        for (int i = 0; i < previous.size(); i++) {
-            aesKey("encryption.previousKeys[" + i + "]", previous.get(i));
-        }
-        if (!previous.isEmpty() && config.encryption().key() == null) {
-            throw new ConfigException("encryption.previousKeys needs encryption.key: the key tokens are encrypted with now");
-        }
-        Config.Tokens tokens = config.tokens();
-        if (tokens.refreshMargin().isNegative() || tokens.keepAliveInterval().compareTo(java.time.Duration.ofHours(1)) < 0
-                || tokens.expiryWarning().isNegative()) {
-            throw new ConfigException("tokens.refreshMargin and tokens.expiryWarning must not be negative, "
-                    + "and tokens.keepAliveInterval must be at least PT1H");
-        }
+        return key.toString();
     }
 
     /** The base64 of 32 bytes; the message never repeats the value, which is a secret. */
     public static byte[] aesKey(String key, String base64) {
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(base64.trim());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + " is not valid base64");
+        String problem = AesKey.Validator.problem(base64);
+        if (problem != null) {
+            throw new ConfigException(key + " " + problem);
         }
-        if (bytes.length != 32) {
-            throw new ConfigException(key + " must be the base64 of 32 bytes, not " + bytes.length);
-        }
-        return bytes;
-    }
-
-    private static void positive(String key, int value) {
-        if (value < 1) {
-            throw new ConfigException(key + " must be at least 1");
-        }
+        return Base64.getDecoder().decode(base64.trim());
     }
 }
