@@ -28,9 +28,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.commons.text.StringSubstitutor;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
@@ -38,12 +37,11 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * Reads the YAML configuration, applies {@code GRANTWATCH_*} environment overrides and
  * {@code ${ENV}} / {@code ${ENV:-default}} references, binds it to {@link Config} and checks the
  * constraints on its records. Every problem is a {@link ConfigException} that names the key; all
- * constraint violations are reported together. Thread-safe.
+ * problems of one step are reported together. Thread-safe.
  */
 public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("config", "grantwatch.yaml");
     private static final String ENV_PREFIX = "GRANTWATCH_";
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .registerModule(new JavaTimeModule())
@@ -72,7 +70,7 @@ public final class ConfigLoader {
 
     private static Config fromTree(ObjectNode tree, Map<String, String> env) {
         applyEnvironment(tree, env);
-        substitute(tree, "", env);
+        substitute(tree, env);
         Config config = bind(tree);
         validate(config);
         return config;
@@ -168,14 +166,23 @@ public final class ConfigLoader {
         }
     }
 
-    private static void substitute(JsonNode node, String path, Map<String, String> env) {
+    private static void substitute(ObjectNode tree, Map<String, String> env) {
+        List<String> unset = new ArrayList<>();
+        substitute(tree, "", new References(env), unset);
+        if (!unset.isEmpty()) {
+            throw new ConfigException(String.join("\n", unset));
+        }
+    }
+
+    private static void substitute(JsonNode node, String path, References references, List<String> unset) {
         if (node instanceof ArrayNode array) {
             // Lists carry secrets too: encryption.previousKeys[0]: ${OLD_KEY}, webhooks[0].secret: ${HOOK_SECRET}
             for (int i = 0; i < array.size(); i++) {
+                String key = path + "[" + i + "]";
                 if (array.get(i).isTextual()) {
-                    array.set(i, new TextNode(resolve(array.get(i).asText(), path + "[" + i + "]", env)));
+                    array.set(i, new TextNode(references.resolve(array.get(i).asText(), key, unset)));
                 } else {
-                    substitute(array.get(i), path + "[" + i + "]", env);
+                    substitute(array.get(i), key, references, unset);
                 }
             }
             return;
@@ -188,30 +195,43 @@ public final class ConfigLoader {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
             if (field.getValue().isTextual()) {
-                String value = resolve(field.getValue().asText(), key, env);
+                String value = references.resolve(field.getValue().asText(), key, unset);
                 // "${SECRET:-}" with SECRET unset means "not configured", not "configured as empty".
                 field.setValue(value.isEmpty() ? NullNode.getInstance() : new TextNode(value));
             } else {
-                substitute(field.getValue(), key, env);
+                substitute(field.getValue(), key, references, unset);
             }
         }
     }
 
-    private static String resolve(String value, String key, Map<String, String> env) {
-        Matcher matcher = REFERENCE.matcher(value);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String replacement = env.get(matcher.group(1));
-            if (replacement == null) {
-                replacement = matcher.group(2);
-            }
-            if (replacement == null) {
-                throw new ConfigException(key + " refers to ${" + matcher.group(1) + "}, which is not set");
-            }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    /** {@code ${NAME}} and {@code ${NAME:-default}} from the environment; not thread-safe. */
+    private static final class References {
+        private final StringSubstitutor substitutor;
+        private String lastUnset;
+
+        References(Map<String, String> env) {
+            substitutor = new StringSubstitutor(name -> {
+                String value = env.get(name);
+                if (value == null) {
+                    lastUnset = name;
+                }
+                return value;
+            });
+            substitutor.setEnableUndefinedVariableException(true);
+            // A value from the environment is taken as it is, even if it holds "${": it may be a password.
+            substitutor.setDisableSubstitutionInValues(true);
         }
-        matcher.appendTail(out);
-        return out.toString();
+
+        /** {@code value} with its references replaced; a reference nothing answers is added to {@code unset}. */
+        String resolve(String value, String key, List<String> unset) {
+            try {
+                return substitutor.replace(value);
+            } catch (IllegalArgumentException e) {
+                // Thrown right after the lookup of the variable that has neither a value nor a default.
+                unset.add(key + " refers to ${" + lastUnset + "}, which is not set");
+                return value;
+            }
+        }
     }
 
     private static Config bind(ObjectNode tree) {

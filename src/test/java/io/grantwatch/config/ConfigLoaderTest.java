@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
+    static final String KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    static final String OLD_KEY = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
+
     @TempDir
     Path dir;
 
@@ -68,6 +71,33 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("atlassian.clientSecret")
                 .hasMessageContaining("NOPE");
+    }
+
+    @Test
+    void referencesAreReplacedInsideValuesAndListsAndEnvironmentValuesAreTakenAsTheyAre() throws Exception {
+        Config config = ConfigLoader.load(yaml("""
+                database:
+                  url: jdbc:postgresql://${DB_HOST:-localhost}:5432/gw
+                  password: ${DB_PASSWORD}
+                atlassian:
+                  clientId: ${CLIENT_ID:-}
+                encryption:
+                  key: ${KEY}
+                  previousKeys: ["${OLD_KEY}"]
+                """), Map.of("DB_PASSWORD", "a${b}c", "KEY", KEY, "OLD_KEY", OLD_KEY));
+        assertThat(config.database().url()).isEqualTo("jdbc:postgresql://localhost:5432/gw");
+        assertThat(config.database().password()).isEqualTo("a${b}c");
+        assertThat(config.atlassian().clientId()).as("${X:-} with X unset is not configured").isNull();
+        assertThat(config.encryption().previousKeys()).containsExactly(OLD_KEY);
+    }
+
+    @Test
+    void everyUnsetReferenceIsNamed() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("database:\n  password: ${NOPE}\n"
+                + "encryption:\n  previousKeys: [\"${ALSO_NOPE}\"]\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("database.password refers to ${NOPE}, which is not set\n"
+                        + "encryption.previousKeys[0] refers to ${ALSO_NOPE}, which is not set");
     }
 
     @Test
