@@ -3,10 +3,14 @@ package io.grantwatch.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,11 +39,44 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theShippedConfigurationLoads() {
-        Config config = ConfigLoader.load(Path.of("config/grantwatch.yaml"), Map.of());
-        assertThat(config.polling().interval()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(config.database().url()).isNull();
-        assertThat(config.encryption().key()).isNull();
+    void theShippedFileSetsNoValueOfItsOwnAndItsCommentsShowTheDefaults() throws Exception {
+        Path shipped = Path.of("config/grantwatch.yaml");
+        Config defaults = ConfigLoader.fromEnvironment(Map.of());
+        assertThat(ConfigLoader.load(shipped, Map.of())).isEqualTo(defaults);
+
+        // "  # interval: PT5M" under "polling:" must be what polling.interval is without it.
+        Pattern commentedKey = Pattern.compile("(\\s*)# (\\w+): (\\S.*)");
+        String section = "";
+        int shown = 0;
+        for (String line : Files.readAllLines(shipped)) {
+            if (line.matches("\\w+:.*")) {
+                section = line.substring(0, line.indexOf(':'));
+            }
+            Matcher matcher = commentedKey.matcher(line);
+            if (!matcher.matches()) {
+                continue;
+            }
+            boolean topLevel = matcher.group(1).isEmpty();
+            String key = topLevel ? matcher.group(2) : section + "." + matcher.group(2);
+            if (!ConfigLoader.keyPaths().contains(key) || valueAt(defaults, key) == null) {
+                continue; // prose, or an example of a key that has no default
+            }
+            String alone = topLevel ? line.substring(2) : section + ":\n  " + matcher.group(2) + ": " + matcher.group(3);
+            assertThat(valueAt(ConfigLoader.load(yaml(alone), Map.of()), key)).as(line).isEqualTo(valueAt(defaults, key));
+            shown++;
+        }
+        assertThat(shown).isEqualTo(28);
+    }
+
+    private static Object valueAt(Object config, String key) throws Exception {
+        Object value = config;
+        for (String part : key.split("\\.")) {
+            Object section = value;
+            RecordComponent component = Arrays.stream(section.getClass().getRecordComponents())
+                    .filter(candidate -> candidate.getName().equals(part)).findFirst().orElseThrow();
+            value = component.getAccessor().invoke(section);
+        }
+        return value;
     }
 
     @Test
