@@ -123,10 +123,6 @@ public record Config(
             maxRequestsPerSecond = maxRequestsPerSecond != null ? maxRequestsPerSecond : 0.0;
             removalConfirmDelay = removalConfirmDelay != null ? removalConfirmDelay : Duration.ofSeconds(30);
         }
-
-        public boolean confirmsRemovals() {
-            return !removalConfirmDelay.isZero();
-        }
     }
 
     public record Http(

@@ -40,7 +40,7 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * problems of one step are reported together. Thread-safe.
  */
 public final class ConfigLoader {
-    public static final Path DEFAULT_FILE = Path.of("config", "grantwatch.yaml");
+    private static final Path DEFAULT_FILE = Path.of("config", "grantwatch.yaml");
     private static final String ENV_PREFIX = "GRANTWATCH_";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
