@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 import org.apache.commons.text.StringSubstitutor;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads the YAML configuration, applies {@code GRANTWATCH_*} environment overrides and
@@ -90,7 +91,9 @@ public final class ConfigLoader {
             }
             return (ObjectNode) node;
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file + " is not valid YAML: " + e.getOriginalMessage()
+            // SnakeYAML's own message quotes the line, which may hold a secret: say only what is wrong, and where.
+            String problem = e.getCause() instanceof MarkedYAMLException yaml ? yaml.getProblem() : "cannot be parsed";
+            throw new ConfigException(file + " is not valid YAML: " + problem
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage());
@@ -241,8 +244,8 @@ public final class ConfigLoader {
             throw new ConfigException("unknown configuration key '" + pathOf(e) + "'; known keys: "
                     + String.join(", ", keyPaths()));
         } catch (InvalidFormatException e) {
-            throw new ConfigException("configuration key '" + pathOf(e) + "' has a bad value '" + e.getValue() + "'"
-                    + hint(e.getTargetType()));
+            // Not the value itself: it may have come from a secret.
+            throw new ConfigException("configuration key '" + pathOf(e) + "' has a bad value" + hint(e.getTargetType()));
         } catch (MismatchedInputException e) {
             throw new ConfigException("configuration key '" + pathOf(e) + "' has a value of the wrong type"
                     + hint(e.getTargetType()));

@@ -153,6 +153,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyBadValueIsReportedAtItsKeySortedAndWithoutTheValue() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("""
+                polling:
+                  batchSize: 0
+                  interval: PT0.5S
+                tokens:
+                  keepAliveInterval: PT5M
+                http:
+                  apiKey: "   "
+                encryption:
+                  previousKeys: [c2VjcmV0LW9sZC1rZXk=]
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("""
+                        encryption.previousKeys needs encryption.key: the key tokens are encrypted with now
+                        encryption.previousKeys[0] must be the base64 of 32 bytes, not 14
+                        http.apiKey is set but empty
+                        polling.batchSize must be at least 1
+                        polling.interval must be at least PT1S
+                        tokens.keepAliveInterval must be at least PT1H""");
+    }
+
+    @Test
+    void aValueThatCannotBeReadIsNotRepeated() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("http:\n  port: ${PORT}\n"), Map.of("PORT", "hunter2")))
+                .hasMessageContaining("http.port").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("encryption:\n  key: [hunter2\n"), Map.of()))
+                .hasMessageContaining("not valid YAML").hasMessageContaining("line").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void badValuesAreRefused() throws Exception {
         assertThatThrownBy(() -> ConfigLoader.load(yaml("http:\n  port: 70000\n"), Map.of()))
                 .hasMessageContaining("http.port");
