@@ -9,10 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import jakarta.validation.ConstraintViolation;
@@ -22,14 +19,9 @@ import jakarta.validation.Validator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.apache.commons.text.StringSubstitutor;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -42,7 +34,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 public final class ConfigLoader {
     private static final Path DEFAULT_FILE = Path.of("config", "grantwatch.yaml");
-    private static final String ENV_PREFIX = "GRANTWATCH_";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .registerModule(new JavaTimeModule())
@@ -70,8 +61,8 @@ public final class ConfigLoader {
     }
 
     private static Config fromTree(ObjectNode tree, Map<String, String> env) {
-        applyEnvironment(tree, env);
-        substitute(tree, env);
+        EnvironmentOverrides.apply(tree, env);
+        References.substitute(tree, env);
         Config config = bind(tree);
         validate(config);
         return config;
@@ -100,141 +91,14 @@ public final class ConfigLoader {
         }
     }
 
-    /** {@code GRANTWATCH_DATABASE_URL} overrides {@code database.url}; every key of {@link Config} has such a name. */
-    private static void applyEnvironment(ObjectNode tree, Map<String, String> env) {
-        Map<String, Boolean> keys = keys();
-        for (String path : keys.keySet()) {
-            String value = env.get(envName(path));
-            if (value == null) {
-                continue;
-            }
-            boolean list = keys.get(path);
-            String[] parts = path.split("\\.");
-            ObjectNode parent = tree;
-            for (int i = 0; i < parts.length - 1; i++) {
-                JsonNode child = parent.get(parts[i]);
-                if (!(child instanceof ObjectNode)) {
-                    child = parent.putObject(parts[i]);
-                }
-                parent = (ObjectNode) child;
-            }
-            if (list) {
-                // A list from one variable: comma-separated values.
-                var array = parent.putArray(parts[parts.length - 1]);
-                for (String item : value.split(",")) {
-                    if (!item.isBlank()) {
-                        array.add(item.trim());
-                    }
-                }
-            } else {
-                parent.put(parts[parts.length - 1], value);
-            }
-        }
-    }
-
+    /** The environment variable that overrides {@code keyPath}: {@code database.url} -> {@code GRANTWATCH_DATABASE_URL}. */
     public static String envName(String keyPath) {
-        return ENV_PREFIX + keyPath.replace('.', '_').toUpperCase(Locale.ROOT);
+        return EnvironmentOverrides.envName(keyPath);
     }
 
     /** Every leaf key of the configuration, as dotted paths ({@code database.url}, ...). */
     public static List<String> keyPaths() {
-        return List.copyOf(keys().keySet());
-    }
-
-    /**
-     * The keys an environment variable can set, read off the {@link Config} records, each with
-     * whether it is a list of plain values (given comma-separated). A list of objects (webhooks) has
-     * no single value a variable could hold: it is set in YAML only.
-     */
-    private static Map<String, Boolean> keys() {
-        Map<String, Boolean> keys = new java.util.LinkedHashMap<>();
-        collect(Config.class, "", keys);
-        return keys;
-    }
-
-    private static void collect(Class<?> record, String prefix, Map<String, Boolean> keys) {
-        for (java.lang.reflect.RecordComponent component : record.getRecordComponents()) {
-            String path = prefix.isEmpty() ? component.getName() : prefix + "." + component.getName();
-            Class<?> type = component.getType();
-            if (type.isRecord()) {
-                collect(type, path, keys);
-            } else if (List.class.isAssignableFrom(type)) {
-                var element = ((java.lang.reflect.ParameterizedType) component.getGenericType()).getActualTypeArguments()[0];
-                if (!(element instanceof Class<?> elementClass && elementClass.isRecord())) {
-                    keys.put(path, true);
-                }
-            } else {
-                keys.put(path, false);
-            }
-        }
-    }
-
-    private static void substitute(ObjectNode tree, Map<String, String> env) {
-        List<String> unset = new ArrayList<>();
-        substitute(tree, "", new References(env), unset);
-        if (!unset.isEmpty()) {
-            throw new ConfigException(String.join("\n", unset));
-        }
-    }
-
-    private static void substitute(JsonNode node, String path, References references, List<String> unset) {
-        if (node instanceof ArrayNode array) {
-            // Lists carry secrets too: encryption.previousKeys[0]: ${OLD_KEY}, webhooks[0].secret: ${HOOK_SECRET}
-            for (int i = 0; i < array.size(); i++) {
-                String key = path + "[" + i + "]";
-                if (array.get(i).isTextual()) {
-                    array.set(i, new TextNode(references.resolve(array.get(i).asText(), key, unset)));
-                } else {
-                    substitute(array.get(i), key, references, unset);
-                }
-            }
-            return;
-        }
-        if (!(node instanceof ObjectNode object)) {
-            return;
-        }
-        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            String key = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-            if (field.getValue().isTextual()) {
-                String value = references.resolve(field.getValue().asText(), key, unset);
-                // "${SECRET:-}" with SECRET unset means "not configured", not "configured as empty".
-                field.setValue(value.isEmpty() ? NullNode.getInstance() : new TextNode(value));
-            } else {
-                substitute(field.getValue(), key, references, unset);
-            }
-        }
-    }
-
-    /** {@code ${NAME}} and {@code ${NAME:-default}} from the environment; not thread-safe. */
-    private static final class References {
-        private final StringSubstitutor substitutor;
-        private String lastUnset;
-
-        References(Map<String, String> env) {
-            substitutor = new StringSubstitutor(name -> {
-                String value = env.get(name);
-                if (value == null) {
-                    lastUnset = name;
-                }
-                return value;
-            });
-            substitutor.setEnableUndefinedVariableException(true);
-            // A value from the environment is taken as it is, even if it holds "${": it may be a password.
-            substitutor.setDisableSubstitutionInValues(true);
-        }
-
-        /** {@code value} with its references replaced; a reference nothing answers is added to {@code unset}. */
-        String resolve(String value, String key, List<String> unset) {
-            try {
-                return substitutor.replace(value);
-            } catch (IllegalArgumentException e) {
-                // Thrown right after the lookup of the variable that has neither a value nor a default.
-                unset.add(key + " refers to ${" + lastUnset + "}, which is not set");
-                return value;
-            }
-        }
+        return EnvironmentOverrides.keyPaths();
     }
 
     private static Config bind(ObjectNode tree) {
@@ -254,10 +118,17 @@ public final class ConfigLoader {
         }
     }
 
+    /** As {@link #keyOf}: {@code webhooks[0].grantIds}. */
     private static String pathOf(MismatchedInputException e) {
-        return e.getPath().stream()
-                .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
-                .collect(Collectors.joining("."));
+        StringBuilder key = new StringBuilder();
+        for (var reference : e.getPath()) {
+            if (reference.getFieldName() == null) {
+                key.append('[').append(reference.getIndex()).append(']');
+            } else {
+                key.append(key.isEmpty() ? "" : ".").append(reference.getFieldName());
+            }
+        }
+        return key.toString();
     }
 
     private static String hint(Class<?> type) {

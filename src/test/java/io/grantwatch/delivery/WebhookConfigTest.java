@@ -92,6 +92,12 @@ class WebhookConfigTest {
     }
 
     @Test
+    void aValueOfTheWrongTypeInAnEntryIsNamedByItsKey() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("webhooks:\n  - url: https://hooks.example.com/x\n    grantIds: [one]\n"),
+                Map.of())).hasMessageContaining("configuration key 'webhooks[0].grantIds[0]' has a bad value");
+    }
+
+    @Test
     void twoEntriesForOneSubscriptionAreRefused() throws Exception {
         Path file = yaml("""
                 webhooks:
