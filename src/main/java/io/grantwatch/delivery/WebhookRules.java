@@ -55,8 +55,8 @@ public final class WebhookRules {
             boolean valid = true;
             for (int i = 0; i < entries.size(); i++) {
                 Config.Webhook entry = entries.get(i);
-                // An invalid entry is reported by Entry and has no key to compare.
-                if (!isUsable(entry) || keys.add(WebhookService.configKey(entry))) {
+                // An entry with an unknown format is reported by Entry and has no key to compare.
+                if (WebhookService.formatProblem(entry.format()) != null || keys.add(WebhookService.configKey(entry))) {
                     continue;
                 }
                 context.buildConstraintViolationWithTemplate(context.getDefaultConstraintMessageTemplate())
@@ -64,12 +64,6 @@ public final class WebhookRules {
                 valid = false;
             }
             return valid;
-        }
-
-        private boolean isUsable(Config.Webhook entry) {
-            return Urls.problem(entry.url()) == null && WebhookService.formatProblem(entry.format()) == null
-                    && WebhookService.typesProblem(entry.types().isEmpty() ? null : entry.types()) == null
-                    && WebhookService.grantIdsProblem(entry.grantIds().isEmpty() ? null : entry.grantIds()) == null;
         }
     }
 

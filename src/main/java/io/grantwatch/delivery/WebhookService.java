@@ -205,11 +205,14 @@ public final class WebhookService {
 
     // ---- validation, shared by the API and the YAML file (WebhookRules) ----
 
-    private static Format format(String name, String field, Function<String, RuntimeException> refusal) {
-        String problem = formatProblem(name);
+    private static void refuse(String problem, String field, Function<String, RuntimeException> refusal) {
         if (problem != null) {
             throw refusal.apply(field + " " + problem);
         }
+    }
+
+    private static Format format(String name, String field, Function<String, RuntimeException> refusal) {
+        refuse(formatProblem(name), field, refusal);
         return name == null ? Format.CLOUDEVENTS : Format.fromWireName(name).orElseThrow();
     }
 
@@ -219,10 +222,7 @@ public final class WebhookService {
     }
 
     private static List<String> types(List<String> types, String field, Function<String, RuntimeException> refusal) {
-        String problem = typesProblem(types);
-        if (problem != null) {
-            throw refusal.apply(field + " " + problem);
-        }
+        refuse(typesProblem(types), field, refusal);
         return types == null ? List.of() : List.copyOf(new TreeSet<>(types));
     }
 
@@ -244,10 +244,7 @@ public final class WebhookService {
     }
 
     private static List<Long> grantIds(List<Long> grantIds, String field, Function<String, RuntimeException> refusal) {
-        String problem = grantIdsProblem(grantIds);
-        if (problem != null) {
-            throw refusal.apply(field + " " + problem);
-        }
+        refuse(grantIdsProblem(grantIds), field, refusal);
         return grantIds == null ? List.of() : List.copyOf(new TreeSet<>(grantIds));
     }
 
