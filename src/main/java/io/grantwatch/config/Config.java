@@ -126,7 +126,7 @@ public record Config(
     }
 
     public record Http(
-            @Range(min = 0, max = 65535) Integer port,
+            @Range(min = 0, max = 65535, message = "must be between {min} and {max}") Integer port,
             String host,
             @Pattern(regexp = "(?s).*\\S.*", message = "is set but empty") String apiKey,
             Long maxBodyBytes) {

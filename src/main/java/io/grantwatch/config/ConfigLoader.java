@@ -41,7 +41,7 @@ public final class ConfigLoader {
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
-    // Without expression language: messages are plain text with {value}-style parameters only.
+    // Without expression language: the messages, all written out on the records, hold {value}-style parameters at most.
     private static final Validator VALIDATOR = Validation.byProvider(HibernateValidator.class).configure()
             .messageInterpolator(new ParameterMessageInterpolator())
             .buildValidatorFactory()

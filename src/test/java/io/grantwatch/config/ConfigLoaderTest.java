@@ -162,6 +162,7 @@ class ConfigLoaderTest {
                   keepAliveInterval: PT5M
                 http:
                   apiKey: "   "
+                  port: -1
                 encryption:
                   previousKeys: [c2VjcmV0LW9sZC1rZXk=]
                 """), Map.of()))
@@ -170,6 +171,7 @@ class ConfigLoaderTest {
                         encryption.previousKeys needs encryption.key: the key tokens are encrypted with now
                         encryption.previousKeys[0] must be the base64 of 32 bytes, not 14
                         http.apiKey is set but empty
+                        http.port must be between 0 and 65535
                         polling.batchSize must be at least 1
                         polling.interval must be at least PT1S
                         tokens.keepAliveInterval must be at least PT1H""");
