@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class WebhookConfigTest {
@@ -113,6 +114,7 @@ class WebhookConfigTest {
     }
 
     @Test
+    @Timeout(60) // were the daemon to start, "run" would wait for a stop signal
     void aBadWebhookStopsTheDaemonBeforeItOpensTheDatabase() throws Exception {
         Path data = dir.resolve("data");
         Path file = yaml("dataDir: " + data + "\nwebhooks:\n  - url: https://hooks.example.com/x\n");
