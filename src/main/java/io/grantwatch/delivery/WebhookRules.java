@@ -3,6 +3,7 @@ package io.grantwatch.delivery;
 import io.grantwatch.config.Config;
 import io.grantwatch.config.UniqueWebhooks;
 import io.grantwatch.config.ValidWebhook;
+import io.grantwatch.db.Format;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import java.util.HashSet;
