@@ -8,7 +8,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * The one list envelope: {@code {"<key>": [...], "nextCursor": "..."}}, the items under the
- * resource's name (SPEC fixes {@code grants}, {@code events}, ...) and the cursor to pass for the
+ * resource's name (the API fixes {@code grants}, {@code events}, ...) and the cursor to pass for the
  * next page, null when there is none.
  */
 record Page<T>(String key, List<T> items, String nextCursor) {
