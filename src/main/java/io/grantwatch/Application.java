@@ -97,7 +97,7 @@ public final class Application implements AutoCloseable {
             CheckRecorder recorder = new CheckRecorder(database.jdbi(),
                     new Judge(polling.degradedAfter(), polling.retryBackoff(), polling.interval(), polling.removalConfirmDelay()),
                     checkMetrics,
-                    config.tokens().expiryWarning(), feed::wake);
+                    config.tokens().expiryWarning(), feed::wake, config.atlassian().apiBaseUrl());
             TokenRefresher refresher = new TokenRefresher(database.jdbi(), client, cipher, config.atlassian(), clock,
                     checkMetrics::refreshed);
             CheckService checks = new CheckService(database.jdbi(),
@@ -105,7 +105,7 @@ public final class Application implements AutoCloseable {
                     clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod());
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
-            GrantService grants = new GrantService(database.jdbi(), cipher, checks, clock);
+            GrantService grants = new GrantService(database.jdbi(), cipher, checks, clock, config.atlassian().apiBaseUrl());
             TokenService tokens = new TokenService(database.jdbi(), cipher, refresher, config.tokens(), clock);
             DeliveryEngine delivery = new DeliveryEngine(database.jdbi(), cipher, newEvents, config.delivery(), metrics, clock);
             WebhookService webhooks = new WebhookService(database.jdbi(), cipher, delivery, config.delivery(), clock);

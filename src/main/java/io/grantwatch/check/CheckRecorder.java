@@ -1,6 +1,7 @@
 package io.grantwatch.check;
 
 import io.grantwatch.Json;
+import io.grantwatch.core.ApiUrls;
 import io.grantwatch.core.EventType;
 import io.grantwatch.core.GrantStatus;
 import io.grantwatch.core.NewEvent;
@@ -10,6 +11,7 @@ import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
 import io.grantwatch.db.SiteChangeDao;
 import io.grantwatch.db.SnapshotDao;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,12 +32,16 @@ public final class CheckRecorder {
     private final CheckMetrics metrics;
     private final Runnable afterEvents;
     private final Duration expiryWarning;
+    private final URI apiBaseUrl;
 
     /**
      * @param expiryWarning how long before the refresh token's 365-day limit {@code grant.expiring} is sent
      * @param afterEvents called once a transaction that wrote events has committed
+     * @param apiBaseUrl the base of the {@code apiUrls} that site events carry
      */
-    public CheckRecorder(Jdbi jdbi, Judge judge, CheckMetrics metrics, Duration expiryWarning, Runnable afterEvents) {
+    public CheckRecorder(Jdbi jdbi, Judge judge, CheckMetrics metrics, Duration expiryWarning, Runnable afterEvents,
+            URI apiBaseUrl) {
+        this.apiBaseUrl = apiBaseUrl;
         this.jdbi = jdbi;
         this.judge = judge;
         this.metrics = metrics;
@@ -80,7 +86,7 @@ public final class CheckRecorder {
                 written.addAll(emitted);
                 for (NewEvent event : emitted) {
                     events.add(new EventDao.NewEventRow(row.id(), event.type().wireName(), event.cloudId(),
-                            checked.startedAt(), Json.write(event.data())));
+                            checked.startedAt(), Json.write(ApiUrls.addTo(event, apiBaseUrl).data())));
                 }
             }
             grants.confirm(unchanged);

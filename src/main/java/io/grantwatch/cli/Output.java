@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.Json;
 import io.grantwatch.client.JsonText;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How commands print the daemon's answers: readable text, or the JSON as it came for {@code --json}. */
 final class Output {
@@ -23,6 +25,12 @@ final class Output {
                 + (grant.path("stale").asBoolean() ? " (sites below are the last known, not confirmed now)" : ""));
         out.println("  external id:   " + JsonText.text(grant, "externalId"));
         out.println("  label:         " + JsonText.text(grant, "label"));
+        if (grant.path("accountId").isTextual()) {
+            out.println("  account:       " + JsonText.text(grant, "accountId"));
+        }
+        if (grant.path("connectedAt").isTextual()) {
+            out.println("  connected:     " + JsonText.text(grant, "connectedAt"));
+        }
         out.println("  last checked:  " + JsonText.text(grant, "lastCheckedAt"));
         out.println("  last changed:  " + JsonText.text(grant, "lastChangedAt"));
         out.println("  token expires: " + JsonText.text(grant, "accessTokenExpiresAt")
@@ -38,5 +46,12 @@ final class Output {
         grant.path("sites").forEach(site -> sites.row("  " + JsonText.text(site, "name"), JsonText.text(site, "cloudId"), JsonText.text(site, "url"),
                 JsonText.scopes(site.path("scopes"))));
         sites.print(out);
+        List<String> apis = new ArrayList<>();
+        grant.path("sites").forEach(site -> site.path("apiUrls").fields().forEachRemaining(api ->
+                apis.add("  " + JsonText.text(site, "name") + " " + api.getKey() + ": " + api.getValue().asText())));
+        if (!apis.isEmpty()) {
+            out.println("  API URLs:");
+            apis.forEach(line -> out.println("  " + line));
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
 import io.grantwatch.db.SnapshotDao;
 import io.grantwatch.db.SnapshotRow;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +30,11 @@ public final class GrantService {
     /** When the dispatchers check a new grant if the immediate first check did not happen. */
     private static final java.time.Duration FIRST_CHECK_FALLBACK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
+    private final URI apiBaseUrl;
 
-    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Clock clock) {
+    /** @param apiBaseUrl the base of the sites' API URLs ({@code apiUrls}) */
+    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Clock clock, URI apiBaseUrl) {
+        this.apiBaseUrl = apiBaseUrl;
         this.jdbi = jdbi;
         this.cipher = cipher;
         this.checks = checks;
@@ -132,8 +136,8 @@ public final class GrantService {
             // The current state is still being seen: its last sighting is on the grant.
             return rows.stream()
                     .map(row -> row.id() == Objects.requireNonNullElse(grant.snapshotId(), -1L) && grant.snapshotSeenAt() != null
-                            ? SnapshotView.of(row, grant.snapshotSeenAt())
-                            : SnapshotView.of(row, row.lastSeenAt()))
+                            ? SnapshotView.of(row, grant.snapshotSeenAt(), apiBaseUrl)
+                            : SnapshotView.of(row, row.lastSeenAt(), apiBaseUrl))
                     .toList();
         });
     }
@@ -148,7 +152,7 @@ public final class GrantService {
         if (grant.status() == GrantStatus.PENDING || checkedAt == null) {
             return new Access(false, "unknown", List.of(), grant.status(), checkedAt, grant.status() != GrantStatus.PENDING);
         }
-        Site site = grant.sites().stream().filter(s -> s.cloudId().equals(cloudId)).findFirst().orElse(null);
+        SiteView site = grant.sites().stream().filter(s -> s.cloudId().equals(cloudId)).findFirst().orElse(null);
         if (site == null) {
             return new Access(false, "site_not_granted", List.copyOf(new TreeSet<>(scopes)), grant.status(), checkedAt, grant.stale());
         }
@@ -160,11 +164,12 @@ public final class GrantService {
         return new Access(true, "ok", List.of(), grant.status(), checkedAt, grant.stale());
     }
 
-    private static GrantView view(GrantRow row, Sites sites) {
+    private GrantView view(GrantRow row, Sites sites) {
         boolean stale = row.status() == GrantStatus.DEGRADED || row.status() == GrantStatus.TOKEN_EXPIRED;
         return new GrantView(row.id(), row.externalId(), row.label(), row.accountId(), row.status(), row.createdAt(),
                 row.consentedAt(), row.connectedAt(),
                 row.lastCheckedAt(), row.lastChangedAt(), row.snapshotSeenAt(), row.accessExpiresAt(),
-                row.refreshToken() != null, row.failures(), row.lastError(), stale, sites.list());
+                row.refreshToken() != null, row.failures(), row.lastError(), stale,
+                SiteView.of(sites.list(), apiBaseUrl));
     }
 }

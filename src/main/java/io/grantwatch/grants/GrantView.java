@@ -1,7 +1,6 @@
 package io.grantwatch.grants;
 
 import io.grantwatch.core.GrantStatus;
-import io.grantwatch.core.Site;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,4 +26,4 @@ public record GrantView(
         int consecutiveFailures,
         String lastError,
         boolean stale,
-        List<Site> sites) {}
+        List<SiteView> sites) {}

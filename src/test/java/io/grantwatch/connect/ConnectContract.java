@@ -195,6 +195,11 @@ abstract class ConnectContract {
         assertThat(grant.get("connectedAt").isNull()).isFalse();
         assertThat(grant.get("hasRefreshToken").asBoolean()).isTrue();
         assertThat(grant.get("sites")).hasSize(1);
+        String jira = simulator.baseUrl() + "/ex/jira/" + ALPHA.cloudId();
+        assertThat(grant.get("sites").get(0).get("apiUrls").toString()).isEqualTo("{\"jira\":\"" + jira + "\"}");
+        JsonNode snapshot = call(api.get("/v1/grants/" + id + "/snapshots")).json().get("snapshots").get(0);
+        assertThat(snapshot.get("sites").get(0).get("apiUrls").get("jira").asText()).isEqualTo(jira);
+        assertThat(events(id).getFirst().get("data").get("apiUrls").get("jira").asText()).isEqualTo(jira);
         assertThat(types(id)).containsExactly("site.granted", "grant.connected");
         JsonNode connected = lastConnected(id);
         assertThat(connected.get("newSites")).hasSize(1);
@@ -228,6 +233,10 @@ abstract class ConnectContract {
         assertThat(connected.get("reconnected").asBoolean()).isTrue();
         assertThat(connected.get("newSites")).hasSize(1);
         assertThat(connected.get("newSites").get(0).asText()).isEqualTo(BETA.cloudId());
+        JsonNode beta = StreamSupport.stream(grant(id).get("sites").spliterator(), false)
+                .filter(site -> site.get("cloudId").asText().equals(BETA.cloudId())).findFirst().orElseThrow();
+        assertThat(beta.get("apiUrls").toString())
+                .isEqualTo("{\"confluence\":\"" + simulator.baseUrl() + "/ex/confluence/" + BETA.cloudId() + "\"}");
 
         // Consenting again to a site it holds: the same grant, and no new site.
         simulator.scriptConsent(SimConsent.approve("acc-second", ALPHA));

@@ -1,0 +1,53 @@
+package io.grantwatch.core;
+
+import java.net.URI;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The base URLs of a site's product APIs that its scopes reach: {@code jira} when a scope names
+ * {@code jira} or {@code servicedesk}, {@code confluence} when one names {@code confluence}. A pure
+ * function; the answer is unmodifiable and keeps the order jira, confluence.
+ */
+public final class ApiUrls {
+    private ApiUrls() {}
+
+    public static Map<String, String> of(URI apiBaseUrl, String cloudId, Collection<String> scopes) {
+        boolean jira = false;
+        boolean confluence = false;
+        for (String scope : scopes) {
+            String name = scope.toLowerCase(Locale.ROOT);
+            jira |= name.contains("jira") || name.contains("servicedesk");
+            confluence |= name.contains("confluence");
+        }
+        String base = apiBaseUrl.toString();
+        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        Map<String, String> urls = new LinkedHashMap<>();
+        if (jira) {
+            urls.put("jira", base + "/ex/jira/" + cloudId);
+        }
+        if (confluence) {
+            urls.put("confluence", base + "/ex/confluence/" + cloudId);
+        }
+        return java.util.Collections.unmodifiableMap(urls);
+    }
+
+    /**
+     * The event with {@code apiUrls} added to its data, for the events that describe a site's
+     * scopes ({@code site.granted}, {@code site.revoked}, {@code site.scopes_changed}); any other as it is.
+     */
+    public static NewEvent addTo(NewEvent event, URI apiBaseUrl) {
+        boolean describesScopes = switch (event.type()) {
+            case SITE_GRANTED, SITE_REVOKED, SITE_SCOPES_CHANGED -> true;
+            default -> false;
+        };
+        if (!describesScopes || event.cloudId() == null || !(event.data().get("scopes") instanceof Collection<?> scopes)) {
+            return event;
+        }
+        Map<String, Object> data = new LinkedHashMap<>(event.data());
+        data.put("apiUrls", of(apiBaseUrl, event.cloudId(), scopes.stream().map(String::valueOf).toList()));
+        return new NewEvent(event.type(), event.cloudId(), data);
+    }
+}
