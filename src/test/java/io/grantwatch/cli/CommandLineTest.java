@@ -130,7 +130,7 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "run", "demo", "grants", "grants add", "grants list", "grants show", "grants remove",
-            "history", "events", "events tail", "check", "db", "db migrate"})
+            "history", "events", "events tail", "check", "connect", "db", "db migrate"})
     void everyCommandHasHelp(String command) {
         List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");

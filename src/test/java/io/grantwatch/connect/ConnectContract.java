@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.Application;
+import io.grantwatch.cli.Main;
 import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimConsent;
@@ -15,6 +16,9 @@ import io.grantwatch.testing.Browser;
 import io.grantwatch.testing.DaemonProcess;
 import io.grantwatch.testing.LogCapture;
 import io.grantwatch.testing.TestDatabase;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,7 +89,7 @@ abstract class ConnectContract {
                     }
                 }
             }
-            for (String account : List.of("acc-first", "acc-second", "acc-revoked", "acc-named", "acc-two")) {
+            for (String account : List.of("acc-first", "acc-second", "acc-revoked", "acc-named", "acc-cli", "acc-down")) {
                 simulator.grantOf(account).ifPresent(grant -> {
                     secrets.add(grant.accessToken());
                     secrets.add(grant.refreshToken());
@@ -370,6 +374,30 @@ abstract class ConnectContract {
                 .isEqualTo("unknown_field");
         assertThat(new ApiClient(app.port(), null).post("/v1/connect", Map.of("returnUrl", RETURN_URL)).status()).isEqualTo(401);
         assertThat(count("SELECT COUNT(*) FROM connect_attempts")).isEqualTo(attempts);
+    }
+
+    @Test
+    void theCommandLinePrintsTheAuthorizationUrlAndShowsTheConnectedGrant() {
+        Map<String, String> env = Map.of("GRANTWATCH_HTTP_APIKEY", API_KEY);
+        String url = "http://127.0.0.1:" + app.port();
+        StringWriter out = new StringWriter();
+        int code = Main.execute(new Main.Io(InputStream.nullInputStream(), new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true), env), "connect", "--url", url, "--return-url", RETURN_URL,
+                "--external-id", "cli-user", "--scope", "read:jira-work", "--scope", "read:me");
+        assertThat(code).isZero();
+        String authorizeUrl = out.toString().strip();
+        assertThat(authorizeUrl).startsWith(simulator.baseUrl() + "/authorize?").contains("scope=read%3Ajira-work%20read%3Ame%20offline_access");
+        answers.add(out.toString());
+
+        simulator.scriptConsent(SimConsent.approve("acc-cli", ALPHA));
+        Browser.Page last = browser.followUntil(authorizeUrl, "https://integration.example.com/");
+        String id = last.parameters().get("grantId");
+        StringWriter shown = new StringWriter();
+        assertThat(Main.execute(new Main.Io(InputStream.nullInputStream(), new PrintWriter(shown, true),
+                new PrintWriter(new StringWriter(), true), env), "grants", "show", id, "--url", url)).isZero();
+        answers.add(shown.toString());
+        assertThat(shown.toString()).contains("account:       acc-cli", "connected:", "API URLs:",
+                "jira: " + simulator.baseUrl() + "/ex/jira/" + ALPHA.cloudId());
     }
 
     @Test
