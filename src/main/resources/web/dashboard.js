@@ -304,6 +304,8 @@ function detailHead(grant) {
     h('dl', { class: 'facts' },
       fact('Grant', `#${grant.id}`),
       fact('External id', grant.externalId),
+      fact('Account', grant.accountId),
+      fact('Connected', grant.connectedAt ? timeAgo(grant.connectedAt) : null),
       fact('Last checked', grant.lastCheckedAt ? timeAgo(grant.lastCheckedAt) : 'never'),
       fact('Last changed', grant.lastChangedAt ? timeAgo(grant.lastChangedAt) : null),
       fact('Access token', grant.accessTokenExpiresAt ? h('span', {}, 'expires ', timeAgo(grant.accessTokenExpiresAt)) : null),
@@ -327,6 +329,16 @@ function grantedAt(events) {
  * tell. Sites granted by the same check share their time, which the card says.
  */
 function newestSite(grant, events) {
+  // After the consent flow, grant.connected names the sites that consent added: no guessing needed.
+  const connected = events.filter((event) => event.type === 'grant.connected').at(-1);
+  const added = connected ? grant.sites.filter((site) => (connected.data.newSites ?? []).includes(site.cloudId)) : [];
+  if (added.length > 0) {
+    return h('div', { class: 'newest-site', 'data-cloud-id': added[0].cloudId },
+      h('span', { class: 'newest-label' }, 'Added by the last consent'),
+      added.map((site) => [h('span', { class: 'newest-name' }, site.name),
+        h('a', { href: site.url, target: '_blank', rel: 'noopener noreferrer' }, site.url)]).flat(),
+      h('span', { class: 'newest-time' }, 'connected ', timeAgo(connected.time)));
+  }
   const granted = grantedAt(events);
   const candidates = grant.sites.filter((site) => granted.has(site.cloudId));
   if (candidates.length === 0) {
@@ -362,7 +374,8 @@ function sitesNow(grant, events) {
     h('a', { class: 'site-url', href: site.url, target: '_blank', rel: 'noopener noreferrer' }, site.url),
     h('div', { class: 'site-meta' }, `cloudId ${site.cloudId}`,
       granted.has(site.cloudId) ? [' · authorised ', timeAgo(granted.get(site.cloudId).time)] : null),
-    h('div', { class: 'scopes' }, site.scopes.map((scope) => scopeChip(scope)))));
+    h('div', { class: 'scopes' }, site.scopes.map((scope) => scopeChip(scope))),
+    apiUrls(site)));
   const revoked = [...gone.values()].reverse().map((event) => h('article', { class: 'site revoked', 'data-cloud-id': event.cloudId },
     h('header', {},
       h('span', { class: 'site-name' }, event.data.name ?? event.cloudId),
@@ -374,6 +387,15 @@ function sitesNow(grant, events) {
     return h('p', { class: 'empty' }, grant.status === 'PENDING' ? 'Not checked yet.' : 'This grant reaches no site.');
   }
   return h('div', { class: 'sites' }, cards, revoked);
+}
+
+/** The base URLs of the product APIs the site's scopes reach. */
+function apiUrls(site) {
+  const entries = Object.entries(site.apiUrls ?? {});
+  if (entries.length === 0) {
+    return null;
+  }
+  return h('dl', { class: 'api-urls' }, entries.flatMap(([product, url]) => [h('dt', {}, product), h('dd', {}, h('code', {}, url))]));
 }
 
 /** One lane per site ever seen, with a bar wherever a snapshot held it: the states at a glance. */

@@ -87,10 +87,23 @@ public final class Demo implements AutoCloseable {
         env.put("GRANTWATCH_POLLING_RETRYBACKOFF", "PT1S");
         env.put("GRANTWATCH_POLLING_DISPATCHPERIOD", "PT0.5S");
         env.put("GRANTWATCH_POLLING_REMOVALCONFIRMDELAY", "PT1S");
-        env.put("GRANTWATCH_HTTP_PORT", String.valueOf(options.port()));
+        // The consent flow's callback must be known before the daemon starts, so its port is too.
+        int port = options.port() != 0 ? options.port() : freePort();
+        env.put("GRANTWATCH_HTTP_PORT", String.valueOf(port));
+        env.put("GRANTWATCH_ATLASSIAN_REDIRECTURI", "http://127.0.0.1:" + port + "/connect/callback");
+        env.put("GRANTWATCH_ATLASSIAN_SCOPES",
+                "read:jira-work,write:jira-work,read:confluence-content.all,write:confluence-content,read:me");
         env.put("GRANTWATCH_HTTP_HOST", options.host());
         env.put("GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(key));
         return ConfigLoader.fromEnvironment(env);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port for the demo", e);
+        }
     }
 
     private static URI apiUrl(Application application) {
@@ -104,7 +117,7 @@ public final class Demo implements AutoCloseable {
     public void run(Options options, Duration duration, PrintWriter out) {
         Instant until = duration == null ? null : Instant.now().plus(duration);
         URI api = apiUrl(application);
-        out.println("grantwatch demo: a simulated Atlassian, four users' grants, and a change every "
+        out.println("grantwatch demo: a simulated Atlassian, five users' grants, and a change every "
                 + options.stepEvery().toSeconds() + " s; grantwatch checks each grant every " + options.interval().toSeconds() + " s.");
         out.println("  API:        " + api + "   (no API key; try: grantwatch grants list --url " + api + ")");
         out.println("  health:     " + api + "/health   metrics: " + api + "/metrics");
@@ -116,6 +129,11 @@ public final class Demo implements AutoCloseable {
 
         DemoScript story = new DemoScript(simulator, client);
         Map<Long, String> names = story.registerGrants();
+        synchronized (out) {
+            out.println("[demo] erin connects through grantwatch (POST /v1/connect, Atlassian's consent screen, "
+                    + "/connect/callback) and picks Echo: " + story.firstConnect());
+            out.flush();
+        }
         long every = options.stepEvery().toMillis();
         script.scheduleWithFixedDelay(() -> {
             try {

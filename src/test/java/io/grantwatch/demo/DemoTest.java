@@ -3,6 +3,7 @@ package io.grantwatch.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.cli.Main;
+import io.grantwatch.simulator.SimSite;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,6 +35,12 @@ class DemoTest {
         assertThat(printed).contains("[demo] carol's access token expires").doesNotContain("carol      grant.token_expired");
         assertThat(printed).contains("dave       grant.revoked");
         assertThat(printed).contains("The demo is over");
+        String echo = SimSite.of("Echo").cloudId();
+        String wiki = SimSite.of("Beta Wiki").cloudId();
+        assertThat(printed).contains("[demo] erin connects through grantwatch").contains("status=connected, newSites=" + echo + " (Echo)");
+        assertThat(printed).contains("[demo] erin connects again through grantwatch and picks Beta Wiki: back at the integration with grantId=")
+                .contains("newSites=" + wiki + " (Beta Wiki)");
+        assertThat(printed).contains("erin       grant.connected");
         assertThat(printed).doesNotContain("sim-at-").doesNotContain("sim-rt-");
     }
 }
