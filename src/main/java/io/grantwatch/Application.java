@@ -93,10 +93,10 @@ public final class Application implements AutoCloseable {
             EventSignal newEvents = new EventSignal();
             EventFeed feed = new EventFeed(database.jdbi(), clock, Duration.ofMillis(500), newEvents);
             Schedule schedule = new Schedule(polling.interval());
-            RateGate gate = new RateGate(polling.maxRequestsPerSecond());
+            RateGate gate = new RateGate(polling.maxRequestsPerSecond(), clock);
             AtlassianClient client = lifecycle.closing("the Atlassian client", new AtlassianClient(
                     config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout(),
-                    gate));
+                    gate, clock));
             CheckMetrics checkMetrics = new CheckMetrics(metrics);
             checkMetrics.watch(gate);
             CheckRecorder recorder = new CheckRecorder(database.jdbi(),

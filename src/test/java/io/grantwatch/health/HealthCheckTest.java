@@ -6,7 +6,7 @@ import io.grantwatch.config.ConfigLoader;
 import java.util.Map;
 import io.grantwatch.db.Database;
 import io.grantwatch.db.GrantDao;
-import io.grantwatch.testing.MutableClock;
+import io.grantwatch.testing.SettableClock;
 import io.grantwatch.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +21,7 @@ class HealthCheckTest {
 
     private TestDatabase testDatabase;
     private Database database;
-    private final MutableClock clock = new MutableClock(T0);
+    private final SettableClock clock = new SettableClock(T0);
     private final AtomicBoolean databaseUp = new AtomicBoolean(true);
     private final AtomicBoolean schedulerRunning = new AtomicBoolean(true);
     private HealthCheck health;
