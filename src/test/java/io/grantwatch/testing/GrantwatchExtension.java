@@ -83,9 +83,9 @@ public final class GrantwatchExtension implements BeforeAllCallback, AfterAllCal
             simulator = AtlassianSimulator.start(settable ? clock : Clock.systemUTC());
             database = databaseChoice != null ? databaseChoice.get() : postgres ? TestDatabase.postgres() : TestDatabase.h2();
             dataDir = Files.createTempDirectory("grantwatch-test");
-            app = Application.start(ConfigLoader.fromEnvironment(environment()),
-                    settable ? clock : Clock.systemUTC());
-            api = new ApiClient(app.port(), AppHarness.API_KEY);
+            Map<String, String> env = environment();
+            app = Application.start(ConfigLoader.fromEnvironment(env), settable ? clock : Clock.systemUTC());
+            api = new ApiClient(app.port(), env.get("GRANTWATCH_HTTP_APIKEY"));
         } catch (IOException e) {
             afterAll(context);
             throw new UncheckedIOException(e);
