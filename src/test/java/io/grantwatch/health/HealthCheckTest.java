@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grantwatch.config.ConfigLoader;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import io.grantwatch.db.Database;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.testing.SettableClock;
@@ -72,17 +73,22 @@ class HealthCheckTest {
 
     @Test
     void aDatabaseThatHangsIsDownWithinTheProbeLimit() {
+        CountDownLatch hangs = new CountDownLatch(1);
         health = new HealthCheck(database.jdbi(), () -> {
             try {
-                Thread.sleep(30_000);
+                hangs.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return true;
         }, schedulerRunning::get, clock);
-        long started = System.nanoTime();
-        assertThat(health.report().checks()).containsEntry("database", "DOWN");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        try {
+            long started = System.nanoTime();
+            assertThat(health.report().checks()).containsEntry("database", "DOWN");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            hangs.countDown();
+        }
     }
 
     private void insertGrantDueAt(Instant due) {
