@@ -8,7 +8,6 @@ import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
-import io.grantwatch.testing.AppHarness;
 import io.grantwatch.testing.GrantwatchExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * polling the Atlassian simulator over HTTP, driven through its REST API. Extended once per database.
  */
 abstract class GrantwatchContract {
-    static final String API_KEY = AppHarness.API_KEY;
     static final SimSite ALPHA = SimSite.of("Alpha", "read:jira-work", "write:jira-work", "read:jira-user");
     static final SimSite BETA = SimSite.of("Beta", "read:confluence-content.all", "write:confluence-content");
 
@@ -46,7 +44,10 @@ abstract class GrantwatchContract {
     @AfterAll
     static void noAnswerHeldAToken() {
         try {
-            assertThat(tokens).isNotEmpty();
+            // Without an application (PostgreSQL skipped) there is nothing to search.
+            if (grantwatch.app() != null) {
+                assertThat(tokens).isNotEmpty();
+            }
             for (String token : tokens) {
                 assertThat(answers).noneMatch(answer -> answer.contains(token));
             }
