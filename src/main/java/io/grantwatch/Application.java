@@ -126,8 +126,8 @@ public final class Application implements AutoCloseable {
             lifecycle.manage("the HTTP API", api,
                     Managed.of(() -> api.start(config.http().host(), config.http().port()), api));
             lifecycle.start();
-            log.info("grantwatch is up as node {}: HTTP on port {}, database {}, checking every grant every {}", node,
-                    api.port(), database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
+            log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
+                    database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
             return new Application(lifecycle, database, checks, api, grants, metrics, cipher);
         } catch (RuntimeException | Error e) {
             lifecycle.abort(e);
