@@ -15,6 +15,10 @@ CREATE TABLE connect_attempts (
     grant_id          BIGINT REFERENCES grants (id),
     start_grant_id    BIGINT REFERENCES grants (id),
     start_snapshot_id BIGINT REFERENCES snapshots (id),
+    -- The newest snapshot id of all when the connect began: for a grant found only at the callback (by
+    -- its account), its state then is its newest snapshot up to this id. Ids, not times: no two nodes'
+    -- clocks need to agree, and a check in the same instant is no ambiguity.
+    history_mark      BIGINT,
     created_at        TIMESTAMP WITH TIME ZONE NOT NULL,
     expires_at        TIMESTAMP WITH TIME ZONE NOT NULL,
     -- Set once, by the one callback that consumes the state.

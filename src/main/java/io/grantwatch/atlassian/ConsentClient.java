@@ -30,9 +30,10 @@ public final class ConsentClient implements AutoCloseable {
     private final Duration requestTimeout;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public ConsentClient(URI apiBaseUrl, URI authBaseUrl, Duration requestTimeout) {
+    public ConsentClient(URI apiBaseUrl, URI authBaseUrl, Duration requestTimeout, Clock clock) {
+        this.clock = clock;
         this.tokenUri = under(authBaseUrl, "/oauth/token");
         this.meUri = under(apiBaseUrl, "/me");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");

@@ -116,7 +116,7 @@ public final class ConnectService {
             attempts.deleteExpired(now.minus(KEEP_EXPIRED));
             attempts.insert(new ConnectDao.NewAttempt(ConsentUrls.hash(state), returnUrl.toString(), request.externalId(),
                     request.label(), String.join(" ", scopes), request.grantId(), named == null ? null : named.id(),
-                    named == null ? null : named.snapshotId(), now, expiresAt));
+                    named == null ? null : named.snapshotId(), new SnapshotDao(handle).newestId().orElse(null), now, expiresAt));
         });
         String authorizeUrl = ConsentUrls.authorizeUrl(config.authBaseUrl(), config.clientId(), scopes, config.redirectUri(), state);
         return new ConnectStarted(authorizeUrl, state, expiresAt);
@@ -249,9 +249,12 @@ public final class ConnectService {
     /** The cloudIds the grant held when the connect began: recorded then, or else read from its history. */
     private static Set<String> sitesAtStart(Handle handle, ConnectDao.AttemptRow attempt, long grantId) {
         SnapshotDao snapshots = new SnapshotDao(handle);
-        Long snapshotId = attempt.startGrantId() != null && attempt.startGrantId() == grantId
-                ? attempt.startSnapshotId()
-                : snapshots.idAt(grantId, attempt.createdAt()).orElse(null);
+        Long snapshotId;
+        if (attempt.startGrantId() != null && attempt.startGrantId() == grantId) {
+            snapshotId = attempt.startSnapshotId();
+        } else {
+            snapshotId = attempt.historyMark() == null ? null : snapshots.idAtMark(grantId, attempt.historyMark()).orElse(null);
+        }
         return snapshotId == null ? Set.of() : cloudIds(snapshots.sites(snapshotId));
     }
 

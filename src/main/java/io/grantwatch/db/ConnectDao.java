@@ -12,7 +12,7 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
  */
 public final class ConnectDao {
     private static final String COLUMNS = "id, return_url, external_id, label, scopes, grant_id, start_grant_id, "
-            + "start_snapshot_id, created_at, expires_at, used_at";
+            + "start_snapshot_id, history_mark, created_at, expires_at, used_at";
 
     private static final RowMapper<AttemptRow> ROW = ConstructorMapper.of(AttemptRow.class);
 
@@ -31,12 +31,14 @@ public final class ConnectDao {
             Long grantId,
             Long startGrantId,
             Long startSnapshotId,
+            Long historyMark,
             Instant createdAt,
             Instant expiresAt) {}
 
     /**
      * One connect attempt. {@code startGrantId} and {@code startSnapshotId} are the grant the attempt
-     * named when it began and that grant's state then (null snapshot: it held nothing yet).
+     * named when it began and that grant's state then (null snapshot: it held nothing yet);
+     * {@code historyMark} the newest snapshot id of all then (null: there was none).
      */
     public record AttemptRow(
             long id,
@@ -47,15 +49,16 @@ public final class ConnectDao {
             Long grantId,
             Long startGrantId,
             Long startSnapshotId,
+            Long historyMark,
             Instant createdAt,
             Instant expiresAt,
             Instant usedAt) {}
 
     public long insert(NewAttempt attempt) {
         return handle.createUpdate("INSERT INTO connect_attempts (state_hash, return_url, external_id, label, scopes, "
-                        + "grant_id, start_grant_id, start_snapshot_id, created_at, expires_at) VALUES (:stateHash, "
+                        + "grant_id, start_grant_id, start_snapshot_id, history_mark, created_at, expires_at) VALUES (:stateHash, "
                         + ":returnUrl, :externalId, :label, :scopes, :grantId, :startGrantId, :startSnapshotId, "
-                        + ":createdAt, :expiresAt)")
+                        + ":historyMark, :createdAt, :expiresAt)")
                 .bindMethods(attempt)
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)

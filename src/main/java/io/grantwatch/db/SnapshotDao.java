@@ -63,14 +63,19 @@ public final class SnapshotDao {
         return byId;
     }
 
-    /** The state the grant was in at {@code at}, as its history tells: the newest snapshot first seen by then. */
-    public Optional<Long> idAt(long grantId, Instant at) {
-        return handle.createQuery("SELECT id FROM snapshots WHERE grant_id = :grantId AND first_seen_at <= :at "
-                        + "ORDER BY id DESC LIMIT 1")
+    /** The newest snapshot id of all grants: a mark in the history that later states come after. */
+    public Optional<Long> newestId() {
+        // MAX of no rows is one row holding NULL.
+        return Optional.ofNullable(handle.createQuery("SELECT MAX(id) FROM snapshots").mapTo(Long.class).one());
+    }
+
+    /** The grant's state at a mark of {@link #newestId}: its newest snapshot up to that id. */
+    public Optional<Long> idAtMark(long grantId, long mark) {
+        return Optional.ofNullable(handle.createQuery("SELECT MAX(id) FROM snapshots WHERE grant_id = :grantId AND id <= :mark")
                 .bind("grantId", grantId)
-                .bind("at", at)
+                .bind("mark", mark)
                 .mapTo(Long.class)
-                .findOne();
+                .one());
     }
 
     /** Newest first, before the cursor (a snapshot id; {@code Long.MAX_VALUE} for the newest). */

@@ -14,6 +14,7 @@ import io.grantwatch.testing.ApiClient;
 import io.grantwatch.testing.AppHarness;
 import io.grantwatch.testing.Browser;
 import io.grantwatch.testing.DaemonProcess;
+import io.grantwatch.testing.GrantwatchExtension;
 import io.grantwatch.testing.LogCapture;
 import io.grantwatch.testing.TestDatabase;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,40 +48,42 @@ abstract class ConnectContract {
     static final SimSite BETA = SimSite.of("Connect Beta", "read:confluence-content.all");
     static final SimSite GAMMA = SimSite.of("Connect Gamma", "read:jira-work");
 
+    /** The callback URL must be configured before the daemon starts, so its port is chosen first. */
+    static final int PORT = DaemonProcess.freePort();
+    static final String CALLBACK_URL = "http://127.0.0.1:" + PORT + "/connect/callback";
+
+    @RegisterExtension
+    static final GrantwatchExtension grantwatch = GrantwatchExtension.create()
+            .withRefresh()
+            .settableClock()
+            .env("GRANTWATCH_HTTP_PORT", Integer.toString(PORT))
+            .env("GRANTWATCH_ATLASSIAN_REDIRECTURI", CALLBACK_URL)
+            .env("GRANTWATCH_ATLASSIAN_SCOPES", "read:jira-work,write:jira-work read:confluence-content.all,read:me");
+
     @TempDir
     static Path dataDir;
 
     static AtlassianSimulator simulator;
-    static TestDatabase database;
     static Application app;
     static ApiClient api;
     static Jdbi jdbi;
     static LogCapture logs;
-    static String callbackUrl;
+    static String callbackUrl = CALLBACK_URL;
     static final Browser browser = new Browser();
     static final List<String> answers = new ArrayList<>();
 
-    abstract TestDatabase newDatabase();
-
     @BeforeAll
-    void start() {
+    static void start() {
         logs = new LogCapture();
-        simulator = AtlassianSimulator.start();
-        database = newDatabase();
-        int port = DaemonProcess.freePort();
-        callbackUrl = "http://127.0.0.1:" + port + "/connect/callback";
-        simulator.registerRedirectUri(callbackUrl);
-        Map<String, String> env = AppHarness.withRefresh(AppHarness.environment(database, simulator, dataDir), simulator);
-        env.put("GRANTWATCH_HTTP_PORT", Integer.toString(port));
-        env.put("GRANTWATCH_ATLASSIAN_REDIRECTURI", callbackUrl);
-        env.put("GRANTWATCH_ATLASSIAN_SCOPES", "read:jira-work,write:jira-work read:confluence-content.all,read:me");
-        app = AppHarness.start(env);
-        api = new ApiClient(app.port(), API_KEY);
-        jdbi = Jdbi.create(database.url(), database.username(), database.password());
+        simulator = grantwatch.simulator();
+        simulator.registerRedirectUri(CALLBACK_URL);
+        app = grantwatch.app();
+        api = grantwatch.api();
+        jdbi = grantwatch.jdbi();
     }
 
     @AfterAll
-    void stop() {
+    static void stop() {
         try {
             List<String> secrets = new ArrayList<>(List.of(simulator.clientSecret()));
             for (String text : browser.seen()) {
@@ -104,9 +109,6 @@ abstract class ConnectContract {
                 assertThat(everything).noneMatch(text -> text.contains(secret));
             }
         } finally {
-            app.close();
-            database.close();
-            simulator.close();
             logs.close();
         }
     }
@@ -353,7 +355,7 @@ abstract class ConnectContract {
         simulator.scriptConsent(SimConsent.approve("acc-replay", ALPHA));
         JsonNode started = connect(Map.of());
         String late = callbackOf(started);
-        jdbi.useHandle(handle -> handle.execute("UPDATE connect_attempts SET expires_at = created_at WHERE used_at IS NULL"));
+        grantwatch.clock().tick(Duration.ofMinutes(11));
         assertThat(browser.get(late).status()).isEqualTo(400);
         assertThat(footprint()).isEqualTo(before);
     }

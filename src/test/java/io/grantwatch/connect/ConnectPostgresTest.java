@@ -1,12 +1,6 @@
 package io.grantwatch.connect;
 
-import io.grantwatch.testing.TestDatabase;
-import org.junit.jupiter.api.TestInstance;
+import io.grantwatch.testing.OnPostgres;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConnectPostgresTest extends ConnectContract {
-    @Override
-    TestDatabase newDatabase() {
-        return TestDatabase.postgres();
-    }
-}
+@OnPostgres
+class ConnectPostgresTest extends ConnectContract {}

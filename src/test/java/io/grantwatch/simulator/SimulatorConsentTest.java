@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grantwatch.testing.MutableClock;
+import io.grantwatch.testing.SettableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,7 +26,7 @@ class SimulatorConsentTest {
     static final SimSite ACME = SimSite.of("Acme", "read:jira-work", "write:jira-work");
     static final SimSite WIKI = SimSite.of("Wiki", "read:confluence-content.all");
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
     AtlassianSimulator simulator;
     HttpClient http;
 
