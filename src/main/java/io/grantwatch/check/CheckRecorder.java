@@ -86,7 +86,7 @@ public final class CheckRecorder {
                 written.addAll(emitted);
                 for (NewEvent event : emitted) {
                     events.add(new EventDao.NewEventRow(row.id(), event.type().wireName(), event.cloudId(),
-                            checked.startedAt(), Json.write(ApiUrls.addTo(event, apiBaseUrl).data())));
+                            checked.startedAt(), Json.write(ApiUrls.addTo(event, apiBaseUrl.toString()).data())));
                 }
             }
             grants.confirm(unchanged);

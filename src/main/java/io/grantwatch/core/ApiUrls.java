@@ -1,6 +1,5 @@
 package io.grantwatch.core;
 
-import java.net.URI;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -14,7 +13,8 @@ import java.util.Map;
 public final class ApiUrls {
     private ApiUrls() {}
 
-    public static Map<String, String> of(URI apiBaseUrl, String cloudId, Collection<String> scopes) {
+    /** @param apiBaseUrl {@code atlassian.apiBaseUrl}, as text (core stays clear of java.net) */
+    public static Map<String, String> of(String apiBaseUrl, String cloudId, Collection<String> scopes) {
         boolean jira = false;
         boolean confluence = false;
         for (String scope : scopes) {
@@ -22,8 +22,7 @@ public final class ApiUrls {
             jira |= name.contains("jira") || name.contains("servicedesk");
             confluence |= name.contains("confluence");
         }
-        String base = apiBaseUrl.toString();
-        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        String base = apiBaseUrl.endsWith("/") ? apiBaseUrl.substring(0, apiBaseUrl.length() - 1) : apiBaseUrl;
         Map<String, String> urls = new LinkedHashMap<>();
         if (jira) {
             urls.put("jira", base + "/ex/jira/" + cloudId);
@@ -38,7 +37,7 @@ public final class ApiUrls {
      * The event with {@code apiUrls} added to its data, for the events that describe a site's
      * scopes ({@code site.granted}, {@code site.revoked}, {@code site.scopes_changed}); any other as it is.
      */
-    public static NewEvent addTo(NewEvent event, URI apiBaseUrl) {
+    public static NewEvent addTo(NewEvent event, String apiBaseUrl) {
         boolean describesScopes = switch (event.type()) {
             case SITE_GRANTED, SITE_REVOKED, SITE_SCOPES_CHANGED -> true;
             default -> false;

@@ -13,7 +13,7 @@ import java.util.Map;
 public record SiteView(String cloudId, String name, String url, List<String> scopes, String avatarUrl, Map<String, String> apiUrls) {
     public static SiteView of(Site site, URI apiBaseUrl) {
         return new SiteView(site.cloudId(), site.name(), site.url(), site.scopes(), site.avatarUrl(),
-                ApiUrls.of(apiBaseUrl, site.cloudId(), site.scopes()));
+                ApiUrls.of(apiBaseUrl.toString(), site.cloudId(), site.scopes()));
     }
 
     public static List<SiteView> of(List<Site> sites, URI apiBaseUrl) {

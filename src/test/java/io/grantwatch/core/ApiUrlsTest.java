@@ -2,13 +2,12 @@ package io.grantwatch.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ApiUrlsTest {
-    static final URI API = URI.create("https://api.atlassian.com");
+    static final String API = "https://api.atlassian.com";
 
     @Test
     void eachProductTheScopesNameGetsItsBaseUrl() {
@@ -18,7 +17,7 @@ class ApiUrlsTest {
         assertThat(ApiUrls.of(API, "c1", List.of("read:servicedesk-request"))).containsOnlyKeys("jira");
         assertThat(ApiUrls.of(API, "c1", List.of("read:page:confluence"))).containsOnlyKeys("confluence");
         assertThat(ApiUrls.of(API, "c1", List.of("read:me", "offline_access"))).isEmpty();
-        assertThat(ApiUrls.of(URI.create("http://127.0.0.1:9/"), "c1", List.of("READ:JIRA-WORK")))
+        assertThat(ApiUrls.of("http://127.0.0.1:9/", "c1", List.of("READ:JIRA-WORK")))
                 .containsExactly(Map.entry("jira", "http://127.0.0.1:9/ex/jira/c1"));
     }
 
