@@ -94,7 +94,7 @@ abstract class ConnectContract {
                     }
                 }
             }
-            for (String account : List.of("acc-first", "acc-second", "acc-revoked", "acc-named", "acc-cli", "acc-down")) {
+            for (String account : List.of("acc-first", "acc-second", "acc-revoked", "acc-named", "acc-cli", "acc-down", "acc-scopes")) {
                 simulator.grantOf(account).ifPresent(grant -> {
                     secrets.add(grant.accessToken());
                     secrets.add(grant.refreshToken());
@@ -248,6 +248,19 @@ abstract class ConnectContract {
         simulator.scriptConsent(SimConsent.approve("acc-second", ALPHA));
         assertThat(consent(connect(Map.of()))).containsEntry("grantId", Long.toString(id)).containsEntry("newSites", "");
         assertThat(grant(id).get("sites")).hasSize(2);
+    }
+
+    @Test
+    void aConsentWithOtherScopesChangesThemInPlace() {
+        simulator.scriptConsent(SimConsent.approve("acc-scopes", ALPHA));
+        long id = Long.parseLong(consent(connect(Map.of())).get("grantId"));
+
+        simulator.scriptConsent(SimConsent.approve("acc-scopes", ALPHA.withScopes(List.of("read:jira-work"))));
+        Map<String, String> back = consent(connect(Map.of()));
+
+        assertThat(back).containsEntry("grantId", Long.toString(id)).containsEntry("newSites", "");
+        assertThat(types(id)).containsExactly("site.granted", "grant.connected", "site.scopes_changed", "grant.connected");
+        assertThat(grant(id).get("sites").get(0).get("scopes").toString()).isEqualTo("[\"read:jira-work\"]");
     }
 
     @Test
