@@ -2,7 +2,6 @@ package io.grantwatch;
 
 import io.grantwatch.api.HttpApi;
 import io.grantwatch.atlassian.AtlassianClient;
-import io.grantwatch.atlassian.ConsentClient;
 import io.grantwatch.atlassian.RateGate;
 import io.grantwatch.check.CheckMetrics;
 import io.grantwatch.check.CheckRecorder;
@@ -123,9 +122,7 @@ public final class Application implements AutoCloseable {
             webhooks.syncConfigured(config.webhooks());
             new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
-            ConsentClient consent = lifecycle.closing("the consent flow's Atlassian client", new ConsentClient(
-                    config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout(), clock));
-            ConnectService connect = new ConnectService(database.jdbi(), cipher, consent, checks, config.atlassian(), clock,
+            ConnectService connect = new ConnectService(database.jdbi(), cipher, client, checks, config.atlassian(), clock,
                     feed::wake, checkMetrics::emitted);
             HttpApi api = new HttpApi(grants, tokens, webhooks, connect, feed, metrics, health::report, clock,
                     config.http().apiKey(), config.http().maxBodyBytes());

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Talks to Atlassian: accessible-resources and the token endpoint. Calls block (run them on virtual
+ * Talks to Atlassian: accessible-resources, the token endpoint (refreshes and the consent flow's code
+ * exchange) and {@code /me}. Calls block (run them on virtual
  * threads), and network trouble comes back as a {@code Transient} result, never as an exception.
  * Tokens go into request headers and bodies only: no message this class makes contains one.
  * Thread-safe; one instance serves the whole process.
@@ -29,12 +30,14 @@ public final class AtlassianClient implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     private static final String RESOURCES = "accessible-resources";
     private static final String TOKEN_ENDPOINT = "the token endpoint";
+    private static final String ME = "/me";
     private static final String JSON = "application/json";
     /** How long everyone waits after a 429 that did not say how long. */
     private static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(5);
 
     private final URI accessibleResourcesUri;
     private final URI tokenUri;
+    private final URI meUri;
     private final Duration requestTimeout;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
@@ -54,6 +57,7 @@ public final class AtlassianClient implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.accessibleResourcesUri = under(apiBaseUrl, "/oauth/token/accessible-resources");
         this.tokenUri = under(authBaseUrl, "/oauth/token");
+        this.meUri = under(apiBaseUrl, "/me");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -92,11 +96,44 @@ public final class AtlassianClient implements AutoCloseable {
     }
 
     public RefreshResult refresh(String clientId, String clientSecret, String refreshToken) {
-        ObjectNode body = Json.MAPPER.createObjectNode()
+        return tokenEndpoint(Json.MAPPER.createObjectNode()
                 .put("grant_type", "refresh_token")
                 .put("client_id", Objects.requireNonNull(clientId, "clientId"))
                 .put("client_secret", Objects.requireNonNull(clientSecret, "clientSecret"))
-                .put("refresh_token", Objects.requireNonNull(refreshToken, "refreshToken"));
+                .put("refresh_token", Objects.requireNonNull(refreshToken, "refreshToken")));
+    }
+
+    /** The consent flow's {@code grant_type=authorization_code}: the code the user's browser brought back becomes tokens. */
+    public RefreshResult exchangeCode(String clientId, String clientSecret, String code, URI redirectUri) {
+        return tokenEndpoint(Json.MAPPER.createObjectNode()
+                .put("grant_type", "authorization_code")
+                .put("client_id", Objects.requireNonNull(clientId, "clientId"))
+                .put("client_secret", Objects.requireNonNull(clientSecret, "clientSecret"))
+                .put("code", Objects.requireNonNull(code, "code"))
+                .put("redirect_uri", redirectUri.toString()));
+    }
+
+    /** {@code GET {api}/me} with an access token that has the scope {@code read:me}. */
+    public AccountResult account(String accessToken) {
+        HttpRequest request = HttpRequest.newBuilder(meUri)
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + headerSafe(accessToken, "access token"))
+                .header("Accept", JSON)
+                .GET()
+                .build();
+        try {
+            gate.acquire();
+            HttpResponse<byte[]> response = exchange(request, ME);
+            return AccountResult.of(response.statusCode(), response.body());
+        } catch (ExchangeFailed failure) {
+            return new AccountResult.Failed(failure.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new AccountResult.Failed("interrupted while waiting to call " + ME);
+        }
+    }
+
+    private RefreshResult tokenEndpoint(ObjectNode body) {
         HttpRequest request = HttpRequest.newBuilder(tokenUri)
                 .timeout(requestTimeout)
                 .header("Content-Type", JSON)

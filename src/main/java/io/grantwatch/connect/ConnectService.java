@@ -1,7 +1,8 @@
 package io.grantwatch.connect;
 
 import io.grantwatch.Json;
-import io.grantwatch.atlassian.ConsentClient;
+import io.grantwatch.atlassian.AccountResult;
+import io.grantwatch.atlassian.AtlassianClient;
 import io.grantwatch.atlassian.RefreshResult;
 import io.grantwatch.check.CheckService;
 import io.grantwatch.config.Config;
@@ -55,7 +56,7 @@ public final class ConnectService {
 
     private final Jdbi jdbi;
     private final TokenCipher cipher;
-    private final ConsentClient atlassian;
+    private final AtlassianClient atlassian;
     private final CheckService checks;
     private final Config.Atlassian config;
     private final Clock clock;
@@ -66,7 +67,7 @@ public final class ConnectService {
      * @param afterEvents called once the {@code grant.connected} event has committed (wakes the feed)
      * @param emitted counts each event written
      */
-    public ConnectService(Jdbi jdbi, TokenCipher cipher, ConsentClient atlassian, CheckService checks, Config.Atlassian config,
+    public ConnectService(Jdbi jdbi, TokenCipher cipher, AtlassianClient atlassian, CheckService checks, Config.Atlassian config,
             Clock clock, Runnable afterEvents, Consumer<NewEvent> emitted) {
         this.jdbi = jdbi;
         this.cipher = cipher;
@@ -145,7 +146,7 @@ public final class ConnectService {
             log.warn("Connect attempt {}: the callback came without a usable code", attempt.id());
             return failed(attempt, "exchange_failed");
         }
-        RefreshResult exchanged = atlassian.exchange(config.clientId(), config.clientSecret(), code, config.redirectUri());
+        RefreshResult exchanged = atlassian.exchangeCode(config.clientId(), config.clientSecret(), code, config.redirectUri());
         if (!(exchanged instanceof RefreshResult.Refreshed tokens)) {
             log.warn("Connect attempt {}: the code exchange failed: {}", attempt.id(), describe(exchanged));
             return failed(attempt, "exchange_failed");
@@ -157,11 +158,11 @@ public final class ConnectService {
         }
         String accountId = null;
         if (granted(tokens.scope(), attempt.scopes()).contains("read:me")) {
-            ConsentClient.Account account = atlassian.account(tokens.accessToken());
-            if (!(account instanceof ConsentClient.Account.Known known)) {
+            AccountResult account = atlassian.account(tokens.accessToken());
+            if (!(account instanceof AccountResult.Known known)) {
                 // Without the account, the consent could land in a second grant of it: better to refuse.
                 log.warn("Connect attempt {}: the account cannot be read: {}", attempt.id(),
-                        ((ConsentClient.Account.Failed) account).detail());
+                        ((AccountResult.Failed) account).detail());
                 return failed(attempt, "exchange_failed");
             }
             accountId = known.accountId();
