@@ -163,4 +163,45 @@ abstract class RowMappingContract {
             assertThat(webhooks.countFailing()).isOne();
         });
     }
+    @Test
+    void connectAttemptsAndTheGrantsAccount() {
+        jdbi.useHandle(handle -> {
+            GrantDao grants = new GrantDao(handle);
+            long grant = grants.insert(new GrantDao.NewGrant("ext-c", null, "at", null, null, null, T1, T1, null));
+            assertThat(grants.find(grant).orElseThrow()).extracting(GrantRow::accountId, GrantRow::connectedAt)
+                    .containsExactly(null, null);
+            assertThat(grants.markConnected(grant, "557058:abc", "Label", "other-ext", T2)).isTrue();
+            GrantRow connected = grants.findByAccountId("557058:abc").orElseThrow();
+            assertThat(connected).extracting(GrantRow::id, GrantRow::accountId, GrantRow::connectedAt, GrantRow::consentedAt,
+                    GrantRow::label, GrantRow::externalId).containsExactly(grant, "557058:abc", T2, T2, "Label", "ext-c");
+            grants.delete(grant, T2);
+            assertThat(grants.findByAccountId("557058:abc")).isEmpty();
+
+            SnapshotDao snapshots = new SnapshotDao(handle);
+            assertThat(snapshots.newestId()).isEmpty();
+            long snapshot = snapshots.insert(grant, Sites.EMPTY, T1);
+            assertThat(snapshots.newestId()).contains(snapshot);
+            assertThat(snapshots.idAtMark(grant, snapshot)).contains(snapshot);
+            assertThat(snapshots.idAtMark(grant, snapshot - 1)).isEmpty();
+
+            ConnectDao attempts = new ConnectDao(handle);
+            attempts.insert(new ConnectDao.NewAttempt("hash-1", "https://app/back", "ext", "label", "read:me offline_access",
+                    null, grant, snapshot, snapshot, T1, T2));
+            attempts.insert(new ConnectDao.NewAttempt("hash-2", "https://app/back", null, null, "read:me", null, null, null,
+                    null, T1, T1));
+            ConnectDao.AttemptRow row = attempts.consume("hash-1", T1).orElseThrow();
+            assertThat(row).extracting(ConnectDao.AttemptRow::returnUrl, ConnectDao.AttemptRow::externalId,
+                    ConnectDao.AttemptRow::label, ConnectDao.AttemptRow::scopes, ConnectDao.AttemptRow::grantId,
+                    ConnectDao.AttemptRow::startGrantId, ConnectDao.AttemptRow::startSnapshotId,
+                    ConnectDao.AttemptRow::historyMark, ConnectDao.AttemptRow::createdAt, ConnectDao.AttemptRow::expiresAt,
+                    ConnectDao.AttemptRow::usedAt)
+                    .containsExactly("https://app/back", "ext", "label", "read:me offline_access", null, grant, snapshot,
+                            snapshot, T1, T2, T1);
+            assertThat(attempts.consume("hash-1", T1)).as("used").isEmpty();
+            assertThat(attempts.consume("hash-2", T1)).as("expired").isEmpty();
+            assertThat(attempts.consume("unknown", T1)).isEmpty();
+            assertThat(attempts.deleteExpired(T2)).isEqualTo(1);
+            assertThat(attempts.count()).isOne();
+        });
+    }
 }
