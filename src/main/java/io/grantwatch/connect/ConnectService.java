@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -194,10 +195,8 @@ public final class ConnectService {
         try {
             return storeOnce(attempt, tokens, accountId);
         } catch (UnableToExecuteStatementException e) {
-            // Two first consents of one account at once: the unique account_id let one grant through; join it.
-            if (accountId == null) {
-                throw e;
-            }
+            // Two first consents of one account (or one externalId) at once: a unique constraint let one
+            // grant through. Once more, the consent joins that grant.
             return storeOnce(attempt, tokens, accountId);
         }
     }
@@ -261,7 +260,9 @@ public final class ConnectService {
 
     /** Writes {@code grant.connected} with the sites this consent added; answers them. */
     private List<String> announce(Stored stored, String accountId) {
+        List<NewEvent> written = new ArrayList<>(1);
         List<String> newSites = jdbi.inTransaction(handle -> {
+            written.clear();
             GrantRow grant = new GrantDao(handle).lockOne(stored.grantId()).orElseThrow();
             Set<String> now = grant.snapshotId() == null ? Set.of() : cloudIds(new SnapshotDao(handle).sites(grant.snapshotId()));
             List<String> added = now.stream().filter(cloudId -> !stored.sitesBefore().contains(cloudId)).toList();
@@ -272,9 +273,10 @@ public final class ConnectService {
             NewEvent event = new NewEvent(EventType.GRANT_CONNECTED, null, data);
             new EventDao(handle).append(List.of(new EventDao.NewEventRow(stored.grantId(), event.type().wireName(), null,
                     clock.instant(), Json.write(event.data()))));
-            emitted.accept(event);
+            written.add(event);
             return added;
         });
+        written.forEach(emitted);
         afterEvents.run();
         return newSites;
     }

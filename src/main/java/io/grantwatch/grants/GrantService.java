@@ -3,7 +3,6 @@ package io.grantwatch.grants;
 import io.grantwatch.core.UnknownGrantException;
 import io.grantwatch.check.CheckService;
 import io.grantwatch.core.GrantStatus;
-import io.grantwatch.core.Site;
 import io.grantwatch.core.Sites;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.GrantDao;

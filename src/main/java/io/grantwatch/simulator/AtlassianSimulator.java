@@ -42,8 +42,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * A stand-in for Atlassian on loopback: {@code GET /oauth/token/accessible-resources},
  * {@code POST /oauth/token} (refresh and authorization code), the consent flow's
- * {@code GET /authorize} and {@code GET /me} (see {@link ConsentFlow}), with rotating refresh tokens, products split into several entries,
- * shuffled answers, and scriptable faults. Tests, the demo and the benchmarks share it.
+ * {@code GET /authorize} and {@code GET /me} (see {@link ConsentFlow}), with rotating refresh tokens,
+ * products split into several entries, shuffled answers, and scriptable faults. Tests, the demo and the benchmarks share it.
  *
  * <p>It runs on a bare Jetty server (no servlet context, no Javalin): the benchmark shares two cores
  * between this and grantwatch, so the simulator must cost little per request. Every request runs on
