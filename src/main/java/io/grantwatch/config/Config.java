@@ -34,7 +34,7 @@ public record Config(
         http = http != null ? http : new Http(null, null, null, null);
         encryption = encryption != null ? encryption : new Encryption(null, null);
         webhooks = webhooks != null ? List.copyOf(webhooks) : List.of();
-        delivery = delivery != null ? delivery : new Delivery(null, null, null, null, null, null, null, null);
+        delivery = delivery != null ? delivery : new Delivery(null, null, null, null, null, null, null, null, null);
     }
 
     /** The JDBC URL, with the embedded default resolved against {@code dataDir}. */
@@ -190,6 +190,8 @@ public record Config(
      * @param lease how long a node owns a subscription without renewing it; a dead node's subscriptions move after it
      * @param secretOverlap how long the previous secret still signs after a rotation
      * @param source the CloudEvents {@code source} attribute
+     * @param allowPrivateNetworks whether receivers may be on loopback or private networks (link-local
+     *     and cloud metadata addresses never may)
      */
     public record Delivery(
             Duration initialBackoff,
@@ -199,7 +201,8 @@ public record Config(
             Duration pollInterval,
             Duration lease,
             Duration secretOverlap,
-            String source) {
+            String source,
+            Boolean allowPrivateNetworks) {
         public Delivery {
             initialBackoff = initialBackoff != null ? initialBackoff : Duration.ofSeconds(1);
             maxBackoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
@@ -209,6 +212,7 @@ public record Config(
             lease = lease != null ? lease : Duration.ofSeconds(30);
             secretOverlap = secretOverlap != null ? secretOverlap : Duration.ofHours(24);
             source = source != null ? source : "urn:grantwatch";
+            allowPrivateNetworks = allowPrivateNetworks != null ? allowPrivateNetworks : true;
         }
     }
 

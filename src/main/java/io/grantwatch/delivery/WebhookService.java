@@ -37,6 +37,7 @@ public final class WebhookService {
     private final DeliveryEngine engine;
     private final Config.Delivery settings;
     private final Clock clock;
+    private final ReceiverGuard guard;
 
     public WebhookService(Jdbi jdbi, TokenCipher cipher, DeliveryEngine engine, Config.Delivery settings, Clock clock) {
         this.jdbi = jdbi;
@@ -44,6 +45,7 @@ public final class WebhookService {
         this.engine = engine;
         this.settings = settings;
         this.clock = clock;
+        this.guard = new ReceiverGuard(settings.allowPrivateNetworks());
     }
 
     /** What {@code POST /v1/webhooks} asks for; null lists mean "all". */
@@ -53,7 +55,7 @@ public final class WebhookService {
     public record Secret(long id, String secret) {}
 
     public Secret create(NewWebhook request) {
-        String problem = Urls.problem(request.url());
+        String problem = urlProblem(request.url());
         if (problem != null) {
             throw WebhookException.invalid("'url' " + problem);
         }
@@ -145,7 +147,7 @@ public final class WebhookService {
         for (int i = 0; i < entries.size(); i++) {
             Config.Webhook entry = entries.get(i);
             String at = "webhooks[" + i + "]";
-            String problem = Urls.problem(entry.url());
+            String problem = urlProblem(entry.url());
             if (problem != null) {
                 throw new ConfigException(at + ".url " + problem);
             }
@@ -222,6 +224,11 @@ public final class WebhookService {
     }
 
     // ---- validation, shared by the API and the YAML file ----
+
+    private String urlProblem(String url) {
+        String problem = Urls.problem(url);
+        return problem != null ? problem : guard.problem(url);
+    }
 
     private static Format format(String name, String field, Function<String, RuntimeException> refusal) {
         if (name == null) {

@@ -55,10 +55,10 @@ class WebhookConfigTest {
     @Test
     void badDeliverySettingsAreRefusedByName() {
         Config.Delivery tooShort = new Config.Delivery(Duration.ofSeconds(5), Duration.ofSeconds(1), null, null, null, null,
-                null, null);
+                null, null, null);
         assertThatThrownBy(() -> DeliveryEngine.validate(tooShort)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("delivery.maxBackoff");
-        Config.Delivery noAttempts = new Config.Delivery(null, null, 0, null, null, null, null, null);
+        Config.Delivery noAttempts = new Config.Delivery(null, null, 0, null, null, null, null, null, null);
         assertThatThrownBy(() -> DeliveryEngine.validate(noAttempts)).hasMessageContaining("delivery.maxAttempts");
     }
 }
