@@ -1,6 +1,9 @@
 package io.grantwatch;
 
+import io.grantwatch.access.AccessGate;
+import io.grantwatch.access.ApiKeys;
 import io.grantwatch.api.HttpApi;
+import io.grantwatch.audit.AuditService;
 import io.grantwatch.atlassian.AtlassianClient;
 import io.grantwatch.atlassian.RateGate;
 import io.grantwatch.check.CheckMetrics;
@@ -10,6 +13,7 @@ import io.grantwatch.check.GrantChecker;
 import io.grantwatch.check.Judge;
 import io.grantwatch.check.Schedule;
 import io.grantwatch.config.Config;
+import io.grantwatch.config.ConfigLoader;
 import io.grantwatch.crypto.EncryptionKeys;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.Database;
@@ -52,9 +56,12 @@ public final class Application implements AutoCloseable {
     private final TokenCipher cipher;
     private final AtlassianClient client;
     private final DeliveryEngine delivery;
+    private final AuditService audit;
 
     private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants,
-            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client, DeliveryEngine delivery) {
+            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client, DeliveryEngine delivery,
+            AuditService audit) {
+        this.audit = audit;
         this.client = client;
         this.database = database;
         this.checks = checks;
@@ -110,14 +117,17 @@ public final class Application implements AutoCloseable {
             webhooks.syncConfigured(config.webhooks());
             new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
+            ApiKeys keys = ConfigLoader.apiKeys(config.http());
+            AuditService audit = new AuditService(database.jdbi(), metrics, clock, config.audit().retention(), 1000, keys.names());
             HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, health::report, clock,
-                    config.http().apiKey(), config.http().maxBodyBytes());
+                    new AccessGate(keys), audit, config.http().maxBodyBytes());
             dispatchers.start();
             api.start(config.http().host(), config.http().port());
             delivery.start();
+            audit.start();
             log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
                     database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
-            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client, delivery);
+            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client, delivery, audit);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -153,6 +163,7 @@ public final class Application implements AutoCloseable {
     public void close() {
         api.close();
         delivery.close();
+        audit.close();
         dispatchers.close();
         checks.close();
         client.close();

@@ -3,7 +3,11 @@ package io.grantwatch.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.Json;
+import io.grantwatch.access.AccessGate;
+import io.grantwatch.access.Caller;
+import io.grantwatch.audit.AuditService;
 import io.grantwatch.core.EventType;
+import io.grantwatch.db.ConnectionFailures;
 import io.grantwatch.db.SnapshotRow;
 import io.grantwatch.delivery.DeliveryView;
 import io.grantwatch.delivery.WebhookException;
@@ -22,8 +26,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,11 +57,14 @@ public final class HttpApi implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final Supplier<HealthCheck.Report> health;
     private final Clock clock;
-    private final byte[] apiKey;
+    private static final String CALLER = "grantwatch.caller";
+    private final AccessGate gate;
+    private final AuditService audit;
     private final Javalin app;
 
     public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, EventFeed feed,
-            PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, String apiKey, long maxBodyBytes) {
+            PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, AccessGate gate, AuditService audit,
+            long maxBodyBytes) {
         this.grants = grants;
         this.tokens = tokens;
         this.webhooks = webhooks;
@@ -67,7 +72,8 @@ public final class HttpApi implements AutoCloseable {
         this.metrics = metrics;
         this.health = health;
         this.clock = clock;
-        this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+        this.gate = gate;
+        this.audit = audit;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.useVirtualThreads = true;
@@ -80,28 +86,32 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void routes() {
-        app.before("/v1/*", this::authorize);
-        app.post("/v1/grants", this::register);
-        app.get("/v1/grants", this::list);
-        app.get("/v1/grants/{id}", ctx -> ctx.json(grants.get(Requests.id(ctx))));
-        app.put("/v1/grants/{id}/tokens", this::replaceTokens);
-        app.delete("/v1/grants/{id}", this::delete);
-        app.post("/v1/grants/{id}/check", ctx -> ctx.json(grants.check(Requests.id(ctx))));
-        app.get("/v1/grants/{id}/snapshots", this::snapshots);
-        app.get("/v1/grants/{id}/access", this::access);
-        app.get("/v1/grants/{id}/token", this::token);
-        app.get("/v1/events", this::events);
-        app.post("/v1/webhooks", this::createWebhook);
-        app.get("/v1/webhooks", this::listWebhooks);
-        app.get("/v1/webhooks/{id}", ctx -> ctx.json(webhooks.get(webhookId(ctx))));
-        app.delete("/v1/webhooks/{id}", this::deleteWebhook);
-        app.get("/v1/webhooks/{id}/deliveries", this::webhookDeliveries);
-        app.post("/v1/webhooks/{id}/redeliver", ctx -> ctx.json(webhooks.redeliver(webhookId(ctx), fromEvent(ctx))));
-        app.post("/v1/webhooks/{id}/rotate-secret", ctx -> ctx.json(webhooks.rotateSecret(webhookId(ctx))));
-        app.get("/health", this::health);
+        app.before("/v1/*", this::authenticate);
+        app.beforeMatched(this::authorize);
+        app.post("/v1/grants", this::register, Role.WRITE);
+        app.get("/v1/grants", this::list, Role.READ);
+        app.get("/v1/grants/{id}", ctx -> ctx.json(grants.get(Requests.id(ctx))), Role.READ);
+        app.put("/v1/grants/{id}/tokens", this::replaceTokens, Role.WRITE);
+        app.delete("/v1/grants/{id}", this::delete, Role.WRITE);
+        app.post("/v1/grants/{id}/check", ctx -> ctx.json(grants.check(Requests.id(ctx))), Role.WRITE);
+        app.get("/v1/grants/{id}/snapshots", this::snapshots, Role.READ);
+        app.get("/v1/grants/{id}/access", this::access, Role.READ);
+        app.get("/v1/grants/{id}/token", this::token, Role.TOKENS);
+        app.after("/v1/grants/{id}/token", this::auditToken);
+        app.get("/v1/events", this::events, Role.READ);
+        app.get("/v1/audit", this::audit, Role.ADMIN);
+        app.post("/v1/webhooks", this::createWebhook, Role.ADMIN);
+        app.get("/v1/webhooks", this::listWebhooks, Role.READ);
+        app.get("/v1/webhooks/{id}", ctx -> ctx.json(webhooks.get(webhookId(ctx))), Role.READ);
+        app.delete("/v1/webhooks/{id}", this::deleteWebhook, Role.ADMIN);
+        app.get("/v1/webhooks/{id}/deliveries", this::webhookDeliveries, Role.READ);
+        app.post("/v1/webhooks/{id}/redeliver", ctx -> ctx.json(webhooks.redeliver(webhookId(ctx), fromEvent(ctx))), Role.ADMIN);
+        app.post("/v1/webhooks/{id}/rotate-secret", ctx -> ctx.json(webhooks.rotateSecret(webhookId(ctx))), Role.ADMIN);
+        app.get("/health", this::health, Role.PUBLIC);
         // Liveness: the process answers HTTP. Readiness, with the database and scheduler, is /health.
-        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")), Role.PUBLIC);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()),
+                Role.PUBLIC);
     }
 
     private void errors() {
@@ -112,6 +122,11 @@ public final class HttpApi implements AutoCloseable {
         app.exception(ExternalIdTakenException.class, (e, ctx) -> error(ctx, 409, "conflict", e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
+            if (ConnectionFailures.isUnavailable(e)) {
+                log.warn("{} {}: the database cannot be reached ({})", ctx.method(), ctx.matchedPath(), e.getClass().getSimpleName());
+                error(ctx, 503, "database_unavailable", "the database cannot be reached; try again later");
+                return;
+            }
             // The exception may carry anything; the log gets its type and place, the client a generic message.
             log.error("Unexpected failure on {} {}: {}", ctx.method(), ctx.matchedPath(), e.getClass().getName(), e);
             error(ctx, 500, "internal_error", "the request failed on the server; see its log");
@@ -124,16 +139,50 @@ public final class HttpApi implements AutoCloseable {
         app.error(405, ctx -> error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed here"));
     }
 
+    /** Every /v1 path, known or not, needs a key we know (when keys are configured): 401 otherwise. */
+    private void authenticate(Context ctx) {
+        switch (gate.decide(ctx.header("Authorization"), io.grantwatch.access.Role.READ)) {
+            case AccessGate.Decision.Unauthenticated unauthenticated -> throw new ApiException(401, "unauthorized",
+                    "a valid API key is needed: Authorization: Bearer <key>");
+            case AccessGate.Decision.Allowed allowed -> ctx.attribute(CALLER, allowed.caller());
+            case AccessGate.Decision.Forbidden forbidden -> ctx.attribute(CALLER, forbidden.caller());
+        }
+    }
+
+    /** A matched route's role against the caller's key: 403 when the key lacks it. */
     private void authorize(Context ctx) {
-        if (apiKey == null) {
+        io.grantwatch.access.Role needed = ctx.routeRoles().stream()
+                .filter(Role.class::isInstance).map(Role.class::cast).findFirst()
+                .map(Role::needs).orElse(null);
+        if (needed == null) {
             return;
         }
-        String header = ctx.header("Authorization");
-        byte[] given = header != null && header.startsWith("Bearer ")
-                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
-                : new byte[0];
-        if (!MessageDigest.isEqual(apiKey, given)) {
-            throw new ApiException(401, "unauthorized", "a valid API key is needed: Authorization: Bearer <http.apiKey>");
+        if (gate.decide(ctx.header("Authorization"), needed) instanceof AccessGate.Decision.Forbidden) {
+            throw new ApiException(403, "forbidden", "this API key lacks the role '" + needed.wireName()
+                    + "' that " + ctx.method() + " " + ctx.endpointHandlerPath() + " needs");
+        }
+    }
+
+    /** The caller that {@link #authenticate} found, or null when it found none. */
+    static Caller caller(Context ctx) {
+        return ctx.attribute(CALLER);
+    }
+
+    /** Every token hand-out, refused ones too, with the status the caller gets. Unrecorded, none goes out. */
+    private void auditToken(Context ctx) {
+        Caller caller = caller(ctx);
+        Long grantId = null;
+        try {
+            grantId = Long.parseLong(ctx.pathParam("id"));
+        } catch (RuntimeException ignored) {
+            // not an id: the entry names no grant
+        }
+        try {
+            audit.record(caller == null ? null : caller.keyName(), grantId, AuditService.TOKEN, ctx.statusCode());
+        } catch (RuntimeException e) {
+            log.warn("Audit: a token hand-out could not be recorded ({}); it is refused", e.getClass().getSimpleName());
+            ctx.removeHeader("Cache-Control");
+            error(ctx, 503, "database_unavailable", "the hand-out could not be recorded in the audit; try again");
         }
     }
 
@@ -195,12 +244,22 @@ public final class HttpApi implements AutoCloseable {
 
     /** The one answer that carries a token, so it is refused unless an API key protects the API. */
     private void token(Context ctx) {
-        if (apiKey == null) {
+        if (!gate.keysConfigured()) {
             throw new ApiException(403, "api_key_required",
                     "handing out tokens needs http.apiKey to be configured, so that only the integration can ask");
         }
         ctx.header("Cache-Control", "no-store");
         ctx.json(tokens.validAccessToken(Requests.id(ctx)));
+    }
+
+    private void audit(Context ctx) {
+        long after = Requests.cursor(ctx, "after", 0);
+        int limit = Requests.limit(ctx);
+        AuditService.Page page = audit.read(after, limit, Requests.optionalId(ctx, "grantId"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("entries", page.entries());
+        body.put("nextCursor", String.valueOf(page.nextCursor()));
+        ctx.json(body);
     }
 
     private void events(Context ctx) throws InterruptedException {

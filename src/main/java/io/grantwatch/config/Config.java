@@ -19,22 +19,24 @@ public record Config(
         Http http,
         Encryption encryption,
         List<Webhook> webhooks,
-        Delivery delivery) {
+        Delivery delivery,
+        Audit audit) {
 
     public static Config defaults() {
-        return new Config(null, null, null, null, null, null, null, null, null);
+        return new Config(null, null, null, null, null, null, null, null, null, null);
     }
 
     public Config {
         dataDir = dataDir != null ? dataDir : Path.of("data");
-        database = database != null ? database : new Database(null, null, null, null);
+        database = database != null ? database : new Database(null, null, null, null, null);
         atlassian = atlassian != null ? atlassian : new Atlassian(null, null, null, null, null);
         polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null, null, null);
         tokens = tokens != null ? tokens : new Tokens(null, null, null);
-        http = http != null ? http : new Http(null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null, null);
         encryption = encryption != null ? encryption : new Encryption(null, null);
         webhooks = webhooks != null ? List.copyOf(webhooks) : List.of();
         delivery = delivery != null ? delivery : new Delivery(null, null, null, null, null, null, null, null, null);
+        audit = audit != null ? audit : new Audit(null);
     }
 
     /** The JDBC URL, with the embedded default resolved against {@code dataDir}. */
@@ -45,14 +47,17 @@ public record Config(
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("grantwatch") + ";AUTO_SERVER=FALSE";
     }
 
-    public record Database(String url, String username, String password, Integer poolSize) {
+    /** @param connectionTimeout the longest a request waits for a connection; then it fails with 503 */
+    public record Database(String url, String username, String password, Integer poolSize, Duration connectionTimeout) {
         public Database {
             poolSize = poolSize != null ? poolSize : 16;
+            connectionTimeout = connectionTimeout != null ? connectionTimeout : Duration.ofSeconds(5);
         }
 
         @Override
         public String toString() {
-            return "Database[url=" + url + ", username=" + username + ", poolSize=" + poolSize + "]";
+            return "Database[url=" + url + ", username=" + username + ", poolSize=" + poolSize
+                    + ", connectionTimeout=" + connectionTimeout + "]";
         }
     }
 
@@ -112,16 +117,47 @@ public record Config(
         }
     }
 
-    public record Http(Integer port, String host, String apiKey, Long maxBodyBytes) {
+    /**
+     * @param apiKey one key with every role (the form from before keys had roles)
+     * @param apiKeys named keys, each with its roles; see {@link ApiKey}
+     */
+    public record Http(Integer port, String host, String apiKey, Long maxBodyBytes, List<ApiKey> apiKeys) {
         public Http {
             port = port != null ? port : 8080;
             host = host != null ? host : "0.0.0.0";
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 64 * 1024L;
+            apiKeys = apiKeys != null ? List.copyOf(apiKeys) : List.of();
         }
 
         @Override
         public String toString() {
-            return "Http[port=" + port + ", host=" + host + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
+            return "Http[port=" + port + ", host=" + host + ", apiKey=" + (apiKey == null ? "none" : "set")
+                    + ", apiKeys=" + apiKeys + "]";
+        }
+    }
+
+    /**
+     * One API key of {@code http.apiKeys}. {@code toString} never shows the key.
+     *
+     * @param name what the audit and the metrics call the key's holder
+     * @param key the key itself, or {@code sha256:<hex of its SHA-256>} so that the file need not hold it
+     * @param roles some of {@code read}, {@code write}, {@code tokens}, {@code admin}
+     */
+    public record ApiKey(String name, String key, List<String> roles) {
+        public ApiKey {
+            roles = roles != null ? List.copyOf(roles) : List.of();
+        }
+
+        @Override
+        public String toString() {
+            return "ApiKey[name=" + name + ", roles=" + roles + "]";
+        }
+    }
+
+    /** @param retention how long audit entries are kept; older ones are removed every hour */
+    public record Audit(Duration retention) {
+        public Audit {
+            retention = retention != null ? retention : Duration.ofDays(90);
         }
     }
 
@@ -219,6 +255,6 @@ public record Config(
     @Override
     public String toString() {
         return "Config[dataDir=" + dataDir + ", database=" + database.url() + ", " + atlassian + ", " + polling + ", "
-                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + "]";
+                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + ", " + audit + "]";
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.grantwatch.access.ApiKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,6 +255,9 @@ public final class ConfigLoader {
         positive("polling.concurrency", polling.concurrency());
         positive("polling.degradedAfter", polling.degradedAfter());
         positive("database.poolSize", config.database().poolSize());
+        if (config.database().connectionTimeout().toMillis() < 250) {
+            throw new ConfigException("database.connectionTimeout must be at least PT0.25S");
+        }
         if (polling.retryBackoff().isNegative() || polling.retryBackoff().isZero()) {
             throw new ConfigException("polling.retryBackoff must be a positive duration");
         }
@@ -276,6 +280,14 @@ public final class ConfigLoader {
         if (config.http().apiKey() != null && config.http().apiKey().isBlank()) {
             throw new ConfigException("http.apiKey is set but empty");
         }
+        try {
+            apiKeys(config.http());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        if (config.audit().retention().isNegative() || config.audit().retention().isZero()) {
+            throw new ConfigException("audit.retention must be a positive duration");
+        }
         if (config.encryption().key() != null) {
             aesKey("encryption.key", config.encryption().key());
         }
@@ -292,6 +304,13 @@ public final class ConfigLoader {
             throw new ConfigException("tokens.refreshMargin and tokens.expiryWarning must not be negative, "
                     + "and tokens.keepAliveInterval must be at least PT1H");
         }
+    }
+
+    /** The configured API keys: {@code http.apiKeys} and {@code http.apiKey}, checked; IllegalArgumentException names the bad key. */
+    public static ApiKeys apiKeys(Config.Http http) {
+        return ApiKeys.of(http.apiKeys().stream()
+                .map(key -> new ApiKeys.Spec(key.name(), key.key(), key.roles()))
+                .toList(), http.apiKey());
     }
 
     /** The base64 of 32 bytes; the message never repeats the value, which is a secret. */

@@ -39,7 +39,9 @@ public final class Database implements AutoCloseable {
         hikari.setPassword(config.database().password());
         hikari.setMaximumPoolSize(config.database().poolSize());
         hikari.setPoolName("grantwatch");
-        hikari.setConnectionTimeout(10_000);
+        // The longest a request waits for a connection: when the database is down, /v1 answers 503 after this.
+        hikari.setConnectionTimeout(config.database().connectionTimeout().toMillis());
+        hikari.setValidationTimeout(Math.min(2_000, Math.max(250, config.database().connectionTimeout().toMillis() / 2)));
         hikari.setInitializationFailTimeout(10_000);
         if (config.jdbcUrl().startsWith("jdbc:postgresql:")) {
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
