@@ -130,7 +130,7 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "run", "demo", "grants", "grants add", "grants list", "grants show", "grants remove",
-            "history", "events", "events tail", "check", "db", "db migrate"})
+            "history", "events", "events tail", "audit", "audit tail", "check", "db", "db migrate"})
     void everyCommandHasHelp(String command) {
         List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");
@@ -263,6 +263,30 @@ class CommandLineTest {
         JsonNode json = run("history", String.valueOf(id), "--config", config.toString(), "--json").json();
         assertThat(json.get("snapshots")).hasSize(2);
         assertThat(json.get("snapshots").get(0).get("firstSeenAt").asText()).isNotEmpty();
+    }
+
+    @Test
+    void auditTailPrintsTokenHandOutsAndFollowsThem() throws Exception {
+        SimGrant sim = simulator.newGrant();
+        sim.setSites(List.of(ALPHA));
+        long id = addHealthyGrant(sim, "audit-user");
+        assertThat(api.get("/v1/grants/" + id + "/token").status()).isEqualTo(200);
+
+        Result all = run("audit", "tail", "--from-start", "--no-follow", "--grant", String.valueOf(id), "--config", config.toString());
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.out().lines()).singleElement().satisfies(line -> assertThat(line)
+                .contains("apiKey").contains("grant " + id).contains("200").contains("token").doesNotContain(sim.accessToken()));
+        Result json = run("audit", "tail", "--from-start", "--no-follow", "--grant", String.valueOf(id), "--json",
+                "--config", config.toString());
+        assertThat(Json.MAPPER.readTree(json.out().lines().findFirst().orElseThrow()).get("action").asText()).isEqualTo("token");
+
+        CompletableFuture<Result> follower = CompletableFuture.supplyAsync(() -> run("audit", "tail", "--count", "1",
+                "--interval", "PT0.2S", "--config", config.toString()));
+        Thread.sleep(1000);
+        assertThat(api.get("/v1/grants/999999/token").status()).isEqualTo(404);
+        Result followed = follower.get(30, TimeUnit.SECONDS);
+        assertThat(followed.exitCode()).as(followed.err()).isZero();
+        assertThat(followed.out().lines()).singleElement().satisfies(line -> assertThat(line).contains("999999").contains("404"));
     }
 
     @Test
