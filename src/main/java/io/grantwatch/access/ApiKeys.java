@@ -1,5 +1,6 @@
 package io.grantwatch.access;
 
+import io.grantwatch.config.Config;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +30,26 @@ public final class ApiKeys {
 
     private record Entry(String name, byte[] digest, Set<Role> roles) {}
 
+    /** A configured key that cannot be used: {@code key} is where, relative to {@code http} ({@code apiKeys[1].roles}). */
+    public static final class InvalidException extends IllegalArgumentException {
+        private final String key;
+        private final String problem;
+
+        InvalidException(String key, String problem) {
+            super("http." + key + " " + problem);
+            this.key = key;
+            this.problem = problem;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public String problem() {
+            return problem;
+        }
+    }
+
     /** One key as configured: {@code key} is the key itself or {@code sha256:<hex of its SHA-256>}. */
     public record Spec(String name, String key, List<String> roles) {
         @Override
@@ -48,36 +69,41 @@ public final class ApiKeys {
     /**
      * {@code http.apiKeys} plus, when set, the single {@code http.apiKey} as a key with every role.
      *
-     * @throws IllegalArgumentException naming the entry ({@code http.apiKeys[1].roles}) and never a key
+     * @throws InvalidException naming the entry ({@code http.apiKeys[1].roles}) and never a key
      */
     public static ApiKeys of(List<Spec> specs, String singleKey) {
         List<Entry> entries = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < specs.size(); i++) {
             Spec spec = specs.get(i);
-            String at = "http.apiKeys[" + i + "]";
+            String at = "apiKeys[" + i + "]";
             if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
-                throw new IllegalArgumentException(at + ".name must be 1 to 64 letters, digits, '_', '.' or '-'");
+                throw new InvalidException(at + ".name", "must be 1 to 64 letters, digits, '_', '.' or '-'");
             }
             if (!names.add(spec.name())) {
-                throw new IllegalArgumentException(at + ".name repeats the name of an earlier key");
+                throw new InvalidException(at + ".name", "repeats the name of an earlier key");
             }
             entries.add(new Entry(spec.name(), digestOf(spec.key(), at + ".key"), roles(spec.roles(), at + ".roles")));
         }
         if (singleKey != null) {
             if (!names.add(SINGLE_KEY_NAME)) {
-                throw new IllegalArgumentException("http.apiKeys names a key '" + SINGLE_KEY_NAME
-                        + "', which is the name of http.apiKey: choose another");
+                throw new InvalidException("apiKeys", "names a key '" + SINGLE_KEY_NAME
+                        + "', which is what http.apiKey is called: choose another name");
             }
-            entries.add(new Entry(SINGLE_KEY_NAME, digestOf(singleKey, "http.apiKey"), EnumSet.allOf(Role.class)));
+            entries.add(new Entry(SINGLE_KEY_NAME, digestOf(singleKey, "apiKey"), EnumSet.allOf(Role.class)));
         }
         Set<String> digests = new HashSet<>();
         for (Entry entry : entries) {
             if (!digests.add(HexFormat.of().formatHex(entry.digest()))) {
-                throw new IllegalArgumentException("the API key named '" + entry.name() + "' is the same key as an earlier one");
+                throw new InvalidException("apiKeys", "holds the same key twice (the second time as '" + entry.name() + "')");
             }
         }
         return new ApiKeys(entries);
+    }
+
+    /** {@code http.apiKeys} and {@code http.apiKey} of the configuration. */
+    public static ApiKeys from(Config.Http http) {
+        return of(http.apiKeys().stream().map(key -> new Spec(key.name(), key.key(), key.roles())).toList(), http.apiKey());
     }
 
     /** True when no key is configured: the API is open, as it has always been without {@code http.apiKey}. */
@@ -113,29 +139,29 @@ public final class ApiKeys {
 
     private static byte[] digestOf(String key, String at) {
         if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException(at + " must not be empty");
+            throw new InvalidException(at, "must not be empty");
         }
         if (key.startsWith(SHA256_PREFIX)) {
             String hex = key.substring(SHA256_PREFIX.length());
             if (!HEX_DIGEST.matcher(hex).matches()) {
-                throw new IllegalArgumentException(at + " starts with sha256: and must go on with the 64 hex digits of a SHA-256");
+                throw new InvalidException(at, "starts with sha256: and must go on with the 64 hex digits of a SHA-256");
             }
             return HexFormat.of().parseHex(hex.toLowerCase(java.util.Locale.ROOT));
         }
         if (!key.chars().allMatch(c -> c > ' ' && c <= '~')) {
-            throw new IllegalArgumentException(at + " must be printable ASCII without spaces (it goes into a header)");
+            throw new InvalidException(at, "must be printable ASCII without spaces (it goes into a header)");
         }
         return sha256(key.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Set<Role> roles(List<String> names, String at) {
         if (names == null || names.isEmpty()) {
-            throw new IllegalArgumentException(at + " must name at least one of read, write, tokens, admin");
+            throw new InvalidException(at, "must name at least one of read, write, tokens, admin");
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String name : names) {
-            roles.add(Role.fromWireName(name).orElseThrow(() -> new IllegalArgumentException(
-                    at + " holds an unknown role; known: read, write, tokens, admin")));
+            roles.add(Role.fromWireName(name).orElseThrow(() -> new InvalidException(
+                    at, "holds an unknown role; known: read, write, tokens, admin")));
         }
         return roles;
     }

@@ -3,8 +3,8 @@ package io.grantwatch.api;
 import io.javalin.security.RouteRole;
 
 /**
- * What a caller must be allowed to do for a route. Each route declares one, and Javalin keeps it
- * on the endpoint; {@link HttpApi} checks it against the caller's key ({@link #needs()}).
+ * What a caller must be allowed to do for a route. Each route declares one, Javalin keeps it on the
+ * endpoint, and {@link HttpApi} checks it against the caller's key ({@link #needs()}).
  */
 public enum Role implements RouteRole {
     /** No API key needed (health, metrics, the OpenAPI document). */
@@ -14,7 +14,7 @@ public enum Role implements RouteRole {
     TOKENS,
     ADMIN;
 
-    /** The key role this route needs, or null for a public route. */
+    /** The role a key must hold for a route that declares this one; null for a public route. */
     io.grantwatch.access.Role needs() {
         return this == PUBLIC ? null : io.grantwatch.access.Role.valueOf(name());
     }

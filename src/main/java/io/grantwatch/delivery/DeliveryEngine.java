@@ -1,16 +1,16 @@
 package io.grantwatch.delivery;
 
 import io.grantwatch.config.Config;
-import io.grantwatch.config.ConfigException;
 import io.grantwatch.crypto.TokenCipher;
+import io.grantwatch.db.EventDao;
+import io.grantwatch.db.WebhookDao;
 import io.grantwatch.events.EventSignal;
+import io.grantwatch.lifecycle.NodeId;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +40,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final DeliveryMetrics metrics;
     private final WebhookSender sender;
     private final Backoff backoff;
-    private final String node = nodeName();
+    private final String node;
     private final Duration leaseRound;
     private final Map<Long, Thread> workers = new ConcurrentHashMap<>();
     /** Asks the supervisor for a lease round now: a subscription was created, resumed or deleted here. */
@@ -48,9 +48,10 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile boolean running;
     private Thread supervisor;
 
+    /** @param node this process in the cluster: the owner of its leases, the same name Quartz uses */
     public DeliveryEngine(Jdbi jdbi, TokenCipher cipher, EventSignal newEvents, Config.Delivery settings,
-            MeterRegistry registry, Clock clock) {
-        validate(settings);
+            MeterRegistry registry, Clock clock, NodeId node) {
+        this.node = node.value();
         this.jdbi = jdbi;
         this.cipher = cipher;
         this.newEvents = newEvents;
@@ -62,36 +63,6 @@ public final class DeliveryEngine implements AutoCloseable {
                 bound -> ThreadLocalRandom.current().nextLong(bound));
         Duration third = settings.lease().dividedBy(3);
         this.leaseRound = third.compareTo(MAX_LEASE_ROUND) < 0 ? third : MAX_LEASE_ROUND;
-    }
-
-    /** The delivery section of the configuration, checked at start-up; {@link ConfigException} names the key. */
-    static void validate(Config.Delivery settings) {
-        positive("delivery.initialBackoff", settings.initialBackoff());
-        positive("delivery.requestTimeout", settings.requestTimeout());
-        if (settings.maxBackoff().compareTo(settings.initialBackoff()) < 0) {
-            throw new ConfigException("delivery.maxBackoff must be at least delivery.initialBackoff");
-        }
-        if (settings.maxAttempts() < 1) {
-            throw new ConfigException("delivery.maxAttempts must be at least 1");
-        }
-        if (settings.pollInterval().toMillis() < 10) {
-            throw new ConfigException("delivery.pollInterval must be at least PT0.01S");
-        }
-        if (settings.lease().compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new ConfigException("delivery.lease must be at least PT1S");
-        }
-        if (settings.secretOverlap().isNegative()) {
-            throw new ConfigException("delivery.secretOverlap must not be negative");
-        }
-        if (settings.source().isBlank()) {
-            throw new ConfigException("delivery.source must not be empty");
-        }
-    }
-
-    private static void positive(String key, Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            throw new ConfigException(key + " must be a positive duration");
-        }
     }
 
     public DeliveryEngine start() {
@@ -117,7 +88,7 @@ public final class DeliveryEngine implements AutoCloseable {
         while (running) {
             long nudged = nudges.generation();
             try {
-                long latest = jdbi.withHandle(handle -> new WebhookDao(handle).latestEventId());
+                long latest = jdbi.withHandle(handle -> new EventDao(handle).latestId());
                 if (latest > latestSeen) {
                     // Events from another node, or from this one before a worker looked: wake every worker.
                     latestSeen = latest;
@@ -197,13 +168,5 @@ public final class DeliveryEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String nodeName() {
-        String host = System.getenv().getOrDefault("HOSTNAME", "node");
-        byte[] random = new byte[4];
-        new SecureRandom().nextBytes(random);
-        String name = host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
-        return name.length() > 100 ? name.substring(name.length() - 100) : name;
     }
 }

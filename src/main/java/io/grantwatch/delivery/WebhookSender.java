@@ -109,6 +109,7 @@ final class WebhookSender implements AutoCloseable {
 
     @Override
     public void close() {
+        // Interrupts the exchanges in flight, which closes their sockets; they are made again anyway.
         executor.shutdownNow();
     }
 }
