@@ -66,9 +66,12 @@ final class ApiErrors {
         };
     }
 
-    private static String code(int status) {
+    static String code(int status) {
         return switch (status) {
             case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 431 -> "headers_too_large";
             case 400 -> "bad_request";
             case 401 -> "unauthorized";
             case 404 -> "not_found";

@@ -49,6 +49,7 @@ public final class HttpApi implements AutoCloseable {
             config.http.maxRequestSize = maxBodyBytes;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             Dashboard.serve(config);
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
         });
         app.before("/v1/*", this::authenticate);
         app.beforeMatched(this::authorize);

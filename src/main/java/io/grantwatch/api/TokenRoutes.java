@@ -41,12 +41,8 @@ final class TokenRoutes implements Route.Group {
     /** Every asking, refused ones too, with the status the caller gets. A token that cannot be recorded is not sent. */
     private void audit(Context ctx) {
         Caller caller = HttpApi.caller(ctx);
-        Long grantId;
-        try {
-            grantId = Long.parseLong(ctx.pathParam("id"));
-        } catch (RuntimeException e) {
-            grantId = null; // not an id: the entry names no grant
-        }
+        long id = Requests.number(ctx.pathParam("id"));
+        Long grantId = id > 0 ? id : null; // not an id: the entry names no grant
         try {
             audit.record(caller == null ? null : caller.keyName(), grantId, AuditService.TOKEN, ctx.statusCode());
         } catch (RuntimeException e) {
