@@ -49,6 +49,7 @@ class AccessRouteTableTest {
             new Call("GET", "/health", null, null),
             new Call("GET", "/health/live", null, null),
             new Call("GET", "/metrics", null, null),
+            new Call("GET", "/openapi.json", null, null),
             new Call("GET", "/", null, null));
 
     /** Each key and its roles; the old http.apiKey has every role. */
@@ -99,6 +100,26 @@ class AccessRouteTableTest {
             }
         }
         assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void theTableCoversEveryDocumentedOperationWithTheRoleTheDocumentGivesIt() {
+        java.util.Map<String, String> documented = new java.util.TreeMap<>();
+        new ApiClient(app.port(), null).get("/openapi.json").json().path("paths").fields().forEachRemaining(path ->
+                path.getValue().fields().forEachRemaining(operation -> {
+                    if (operation.getValue().has("responses")) {
+                        documented.put(operation.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(),
+                                operation.getValue().path("x-grantwatch-role").asText("public"));
+                    }
+                }));
+        java.util.Map<String, String> table = new java.util.TreeMap<>();
+        for (Call call : ROUTES) {
+            String template = call.path().split("\\?")[0].replaceAll("/[0-9]+(?=/|$)", "/{id}");
+            if (!template.equals("/")) {
+                table.put(call.method() + " " + template, call.needs() == null ? "public" : call.needs().wireName());
+            }
+        }
+        assertThat(table).isEqualTo(documented);
     }
 
     @Test
