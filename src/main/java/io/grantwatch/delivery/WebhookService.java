@@ -149,16 +149,15 @@ public final class WebhookService {
      * Entries gone from the file are deleted.
      */
     public void syncConfigured(List<Config.Webhook> entries) {
-        // ConfigLoader has applied WebhookRules to every entry: they are valid and distinct here.
-        Set<String> keys = new TreeSet<>();
+        // Where a url's host points is a question for this daemon's network and settings, not the file's.
         for (int i = 0; i < entries.size(); i++) {
-            Config.Webhook entry = entries.get(i);
-            // Where the url's host points is a question for this daemon's network and settings, not the file's.
-            String problem = guard.problem(entry.url());
+            String problem = guard.problem(entries.get(i).url());
             if (problem != null) {
                 throw new ConfigException("webhooks[" + i + "].url " + problem);
             }
         }
+        // ConfigLoader has applied WebhookRules to every entry: they are valid and distinct here.
+        Set<String> keys = new TreeSet<>();
         for (Config.Webhook entry : entries) {
             String key = configKey(entry);
             keys.add(key);
