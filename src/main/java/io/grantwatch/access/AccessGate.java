@@ -2,6 +2,7 @@ package io.grantwatch.access;
 
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Decides whether a request may call a route: who the caller is (from its {@code Authorization}
@@ -29,12 +30,17 @@ public final class AccessGate {
         record Forbidden(Caller caller, Role needed) implements Decision {}
     }
 
+    /**
+     * Who sent {@code Authorization}: the key's caller, {@link #ANONYMOUS} when no key is configured,
+     * empty for a missing or unknown key.
+     */
+    public Optional<Caller> authenticate(String authorization) {
+        return keys.isEmpty() ? Optional.of(ANONYMOUS) : keys.authenticate(bearer(authorization));
+    }
+
     /** @param authorization the request's {@code Authorization} header, or null */
     public Decision decide(String authorization, Role needed) {
-        if (keys.isEmpty()) {
-            return new Decision.Allowed(ANONYMOUS);
-        }
-        Caller caller = keys.authenticate(bearer(authorization)).orElse(null);
+        Caller caller = authenticate(authorization).orElse(null);
         if (caller == null) {
             return new Decision.Unauthenticated();
         }
