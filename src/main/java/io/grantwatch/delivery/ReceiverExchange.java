@@ -40,13 +40,13 @@ final class ReceiverExchange {
      * @param snippetBytes how much of the answer's body to keep
      */
     static Response post(List<InetAddress> addresses, URI uri, Map<String, String> headers, byte[] body, Duration timeout,
-            int snippetBytes) throws IOException {
+            int snippetBytes, SSLSocketFactory tlsSockets) throws IOException {
         boolean tls = uri.getScheme().equalsIgnoreCase("https");
         int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         try (Socket socket = connect(addresses, port, millis)) {
             socket.setSoTimeout(millis);
-            Socket channel = tls ? secure(socket, uri.getHost(), port) : socket;
+            Socket channel = tls ? secure(tlsSockets, socket, uri.getHost(), port) : socket;
             OutputStream out = channel.getOutputStream();
             out.write(head(uri, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
@@ -73,8 +73,8 @@ final class ReceiverExchange {
         throw last != null ? last : new ConnectException("no address");
     }
 
-    private static Socket secure(Socket plain, String host, int port) throws IOException {
-        SSLSocket socket = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true);
+    private static Socket secure(SSLSocketFactory tlsSockets, Socket plain, String host, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) tlsSockets.createSocket(plain, host, port, true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         if (!host.startsWith("[") && !Character.isDigit(host.charAt(host.length() - 1))) {

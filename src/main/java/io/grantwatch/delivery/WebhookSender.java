@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * POSTs one request to a receiver, and always answers with a {@link Result}: the whole exchange,
@@ -30,11 +31,18 @@ final class WebhookSender implements AutoCloseable {
 
     private final Duration timeout;
     private final ReceiverGuard guard;
+    private final SSLSocketFactory tlsSockets;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     WebhookSender(Duration timeout, ReceiverGuard guard) {
+        this(timeout, guard, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** @param tlsSockets the JVM's default in the daemon; tests trust a certificate of their own */
+    WebhookSender(Duration timeout, ReceiverGuard guard, SSLSocketFactory tlsSockets) {
         this.timeout = timeout;
         this.guard = guard;
+        this.tlsSockets = tlsSockets;
     }
 
     static final String DELIVERED = "delivered";
@@ -65,7 +73,7 @@ final class WebhookSender implements AutoCloseable {
         all.putAll(headers);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Future<ReceiverExchange.Response> exchange = executor.submit(() -> ReceiverExchange.post(
-                guard.resolve(uri.getHost()), uri, all, bytes, timeout, SNIPPET_BYTES));
+                guard.resolve(uri.getHost()), uri, all, bytes, timeout, SNIPPET_BYTES, tlsSockets));
         try {
             ReceiverExchange.Response response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             Duration latency = Duration.ofNanos(System.nanoTime() - started);
