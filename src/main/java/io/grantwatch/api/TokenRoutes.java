@@ -40,6 +40,9 @@ final class TokenRoutes implements Route.Group {
 
     /** Every asking, refused ones too, with the status the caller gets. A token that cannot be recorded is not sent. */
     private void audit(Context ctx) {
+        if (ctx.statusCode() == 503) {
+            return; // the database is out of reach: recording would only wait for it a second time
+        }
         Caller caller = HttpApi.caller(ctx);
         long id = Requests.number(ctx.pathParam("id"));
         Long grantId = id > 0 ? id : null; // not an id: the entry names no grant
