@@ -30,6 +30,7 @@ import net.jqwik.api.Arbitrary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,21 +39,25 @@ import org.junit.jupiter.api.io.TempDir;
  * of the wrong type, missing and unknown fields, duplicate keys, huge numbers, control and unicode
  * characters, very long strings and paths, bodies over the limit, wrong content types, wrong
  * methods), plus random strings from jqwik in the same places: each must be a 4xx with the JSON
- * error shape, never a 500, and afterwards the database holds what it held before.
+ * error shape, never a 500, and afterwards the database holds what it held before. Extended once per
+ * database.
  */
-class ApiFuzzTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ApiFuzzContract {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE");
     private static final int MAX_BODY = 64 * 1024;
     /** Values no id, cursor, limit or duration accepts. */
     private static final List<String> BAD_NUMBERS = List.of("abc", "-1", "1.5", "1e3", "0x10", "99999999999999999999999",
             "9223372036854775808", "%00", "%E2%80%AE", "%D9%A3", "%F0%9F%92%A3", " 1", "1 ", "+1", "٣".repeat(2), "9".repeat(3000));
 
+    abstract TestDatabase newDatabase();
+
     @TempDir
     static Path folder;
-    static AtlassianSimulator simulator;
-    static TestDatabase database;
-    static Application app;
-    static JsonNode document;
+    AtlassianSimulator simulator;
+    TestDatabase database;
+    Application app;
+    JsonNode document;
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Attempt(String method, String path, String contentType, byte[] body, String why) {
@@ -65,9 +70,9 @@ class ApiFuzzTest {
     }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         simulator = AtlassianSimulator.start();
-        database = TestDatabase.h2();
+        database = newDatabase();
         app = KeyedDaemon.start(AppHarness.environment(database, simulator, folder), folder);
         var admin = new io.grantwatch.testing.ApiClient(app.port(), KeyedDaemon.ADMIN);
         assertThat(admin.post("/v1/grants", Map.of("accessToken", simulator.newGrant().accessToken(), "expiresIn", 3600,
@@ -78,8 +83,10 @@ class ApiFuzzTest {
     }
 
     @AfterAll
-    static void stop() {
-        app.close();
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
         database.close();
         simulator.close();
     }
@@ -122,7 +129,7 @@ class ApiFuzzTest {
         return null;
     }
 
-    private static List<Attempt> attempts() {
+    private List<Attempt> attempts() {
         List<Attempt> attempts = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();
         while (paths.hasNext()) {
@@ -154,7 +161,7 @@ class ApiFuzzTest {
         return attempts;
     }
 
-    private static void operation(List<Attempt> attempts, String method, String template, JsonNode pathItem, JsonNode operation) {
+    private void operation(List<Attempt> attempts, String method, String template, JsonNode pathItem, JsonNode operation) {
         boolean hasId = template.contains("{id}");
         boolean hasBody = operation.has("requestBody");
         // An operation that changes something is only sent requests that are invalid in a way it must refuse.
@@ -196,7 +203,7 @@ class ApiFuzzTest {
         }
     }
 
-    private static void bodies(List<Attempt> attempts, String method, String path, JsonNode schema) {
+    private void bodies(List<Attempt> attempts, String method, String path, JsonNode schema) {
         for (String body : List.of("", "{", "[", "nul", "{\"a\":}", "{'a': 1}", "{\"a\": 1,}", "\u0000", "[]", "null", "\"x\"", "42",
                 "true", "{}{}", "[{}]", "{\"zz\": 1, \"zz\": 2}", "\uFEFF{}", "{\"a\": \"\\ud800\"}", "{" + "\"a\":{".repeat(3000)
                         + "}".repeat(3001))) {
@@ -263,7 +270,7 @@ class ApiFuzzTest {
         };
     }
 
-    private static List<JsonNode> parameters(JsonNode pathItem, JsonNode operation) {
+    private List<JsonNode> parameters(JsonNode pathItem, JsonNode operation) {
         List<JsonNode> parameters = new ArrayList<>();
         for (JsonNode parameter : pathItem.path("parameters")) {
             parameters.add(resolve(parameter));
@@ -274,11 +281,11 @@ class ApiFuzzTest {
         return parameters;
     }
 
-    private static JsonNode schema(JsonNode operation) {
+    private JsonNode schema(JsonNode operation) {
         return resolve(operation.path("requestBody").path("content").path("application/json").path("schema"));
     }
 
-    private static JsonNode resolve(JsonNode node) {
+    private JsonNode resolve(JsonNode node) {
         while (node.has("$ref")) {
             node = document.at(node.path("$ref").asText().substring(1));
         }
@@ -302,7 +309,7 @@ class ApiFuzzTest {
         return arbitrary.sampleStream().limit(count).toList();
     }
 
-    private static HttpResponse<String> send(Attempt attempt) throws Exception {
+    private HttpResponse<String> send(Attempt attempt) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
                         + attempt.path().replace(" ", "%20").replace("\"", "%22").replace("<", "%3C").replace(">", "%3E")
                                 .replace("`", "%60").replace("{", "%7B").replace("}", "%7D").replace("|", "%7C")
@@ -318,7 +325,7 @@ class ApiFuzzTest {
     }
 
     /** What a bad request could have changed: grants and their tokens, history, events, webhooks and deliveries. */
-    private static String fingerprint() {
+    private String fingerprint() {
         return app.database().jdbi().withHandle(handle -> String.join("\n",
                 handle.createQuery("SELECT id, external_id, label, status, access_token, refresh_token, token_version, "
                         + "access_expires_at, deleted_at FROM grants ORDER BY id").mapToMap().list().toString(),
