@@ -1,6 +1,9 @@
 package io.grantwatch;
 
+import io.grantwatch.access.AccessGate;
+import io.grantwatch.access.ApiKeys;
 import io.grantwatch.api.HttpApi;
+import io.grantwatch.audit.AuditService;
 import io.grantwatch.atlassian.AtlassianClient;
 import io.grantwatch.atlassian.RateGate;
 import io.grantwatch.check.CheckMetrics;
@@ -124,8 +127,11 @@ public final class Application implements AutoCloseable {
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
             ConnectService connect = new ConnectService(database.jdbi(), cipher, client, checks, config.atlassian(), clock,
                     feed::wake, checkMetrics::emitted);
+            ApiKeys keys = ApiKeys.from(config.http());
+            AuditService audit = new AuditService(database.jdbi(), metrics, clock, config.audit().retention(), 1000, keys.names());
+            lifecycle.manage("the audit's purge", audit, Managed.of(audit::start, audit));
             HttpApi api = new HttpApi(grants, tokens, webhooks, connect, feed, metrics, health::report, clock,
-                    config.http().apiKey(), config.http().maxBodyBytes());
+                    new AccessGate(keys), audit, config.http().maxBodyBytes());
             lifecycle.manage("the HTTP API", api,
                     Managed.of(() -> api.start(config.http().host(), config.http().port()), api));
             lifecycle.start();
