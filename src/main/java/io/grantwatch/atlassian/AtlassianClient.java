@@ -72,12 +72,7 @@ public final class AtlassianClient implements AutoCloseable {
     }
 
     public CheckResult accessibleResources(String accessToken) {
-        HttpRequest request = HttpRequest.newBuilder(accessibleResourcesUri)
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + headerSafe(accessToken, "access token"))
-                .header("Accept", JSON)
-                .GET()
-                .build();
+        HttpRequest request = bearerGet(accessibleResourcesUri, accessToken);
         try {
             gate.acquire();
             HttpResponse<byte[]> response = exchange(request, RESOURCES);
@@ -115,12 +110,7 @@ public final class AtlassianClient implements AutoCloseable {
 
     /** {@code GET {api}/me} with an access token that has the scope {@code read:me}. */
     public AccountResult account(String accessToken) {
-        HttpRequest request = HttpRequest.newBuilder(meUri)
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + headerSafe(accessToken, "access token"))
-                .header("Accept", JSON)
-                .GET()
-                .build();
+        HttpRequest request = bearerGet(meUri, accessToken);
         try {
             gate.acquire();
             HttpResponse<byte[]> response = exchange(request, ME);
@@ -131,6 +121,15 @@ public final class AtlassianClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new AccountResult.Failed("interrupted while waiting to call " + ME);
         }
+    }
+
+    private HttpRequest bearerGet(URI uri, String accessToken) {
+        return HttpRequest.newBuilder(uri)
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + headerSafe(accessToken, "access token"))
+                .header("Accept", JSON)
+                .GET()
+                .build();
     }
 
     private RefreshResult tokenEndpoint(ObjectNode body) {
