@@ -88,6 +88,7 @@ public final class AtlassianSimulator implements AutoCloseable {
     private final LongAdder accessibleResourcesRequests = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
     private final LongAdder retiredRefreshTokenPresentations = new LongAdder();
+    private final SimSiteApis siteApis = new SimSiteApis(this);
 
     private volatile Fault alwaysFault;
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
@@ -255,6 +256,15 @@ public final class AtlassianSimulator implements AutoCloseable {
         return retiredRefreshTokenPresentations.sum();
     }
 
+    /** The site APIs, {@code /ex/{product}/{cloudId}/...}: their counters and settings. */
+    public SimSiteApis siteApis() {
+        return siteApis;
+    }
+
+    SimGrant grantByToken(String token) {
+        return grantsByToken.get(token);
+    }
+
     Instant now() {
         return clock.instant();
     }
@@ -300,6 +310,8 @@ public final class AtlassianSimulator implements AutoCloseable {
                 if (allowed(request, response, "POST")) {
                     token(request, response);
                 }
+            } else if (path.startsWith("/ex/")) {
+                siteApis.handle(request, response);
             } else if (path.startsWith(TOKEN_PATH + "/")) {
                 send(response, 404, JSON, NOT_FOUND);
             } else {
