@@ -20,6 +20,8 @@ import io.grantwatch.events.EventSignal;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.GrantStatusGauges;
 import io.grantwatch.health.HealthCheck;
+import io.grantwatch.proxy.ProxyMetrics;
+import io.grantwatch.proxy.SiteProxy;
 import io.grantwatch.schedule.Dispatchers;
 import io.grantwatch.crypto.StoredKeys;
 import io.grantwatch.tokens.TokenRefresher;
@@ -52,9 +54,11 @@ public final class Application implements AutoCloseable {
     private final TokenCipher cipher;
     private final AtlassianClient client;
     private final DeliveryEngine delivery;
+    private final SiteProxy proxy;
 
     private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants,
-            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client, DeliveryEngine delivery) {
+            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client, DeliveryEngine delivery, SiteProxy proxy) {
+        this.proxy = proxy;
         this.client = client;
         this.database = database;
         this.checks = checks;
@@ -110,14 +114,16 @@ public final class Application implements AutoCloseable {
             webhooks.syncConfigured(config.webhooks());
             new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
+            SiteProxy proxy = new SiteProxy(config.atlassian().apiBaseUrl(), config.proxy(), grants, tokens,
+                    new ProxyMetrics(metrics));
             HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, health::report, clock,
-                    config.http().apiKey(), config.http().maxBodyBytes());
+                    config.http().apiKey(), config.http().maxBodyBytes(), proxy);
             dispatchers.start();
             api.start(config.http().host(), config.http().port());
             delivery.start();
             log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
                     database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
-            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client, delivery);
+            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client, delivery, proxy);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -152,6 +158,7 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        proxy.close();
         delivery.close();
         dispatchers.close();
         checks.close();

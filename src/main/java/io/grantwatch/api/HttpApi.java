@@ -14,6 +14,9 @@ import io.grantwatch.grants.ExternalIdTakenException;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.grants.GrantView;
 import io.grantwatch.grants.UnknownGrantException;
+import io.grantwatch.proxy.ProxyException;
+import io.grantwatch.proxy.ProxyPath;
+import io.grantwatch.proxy.SiteProxy;
 import io.grantwatch.tokens.TokenService;
 import io.grantwatch.web.Dashboard;
 import io.grantwatch.health.HealthCheck;
@@ -59,7 +62,8 @@ public final class HttpApi implements AutoCloseable {
     private final Javalin app;
 
     public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, EventFeed feed,
-            PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, String apiKey, long maxBodyBytes) {
+            PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, String apiKey, long maxBodyBytes,
+            SiteProxy proxy) {
         this.grants = grants;
         this.tokens = tokens;
         this.webhooks = webhooks;
@@ -72,10 +76,14 @@ public final class HttpApi implements AutoCloseable {
             config.showJavalinBanner = false;
             config.useVirtualThreads = true;
             config.http.maxRequestSize = maxBodyBytes;
+            // Jetty would otherwise hand over a header value from its cache when it matches one but for case
+            // ("charset=utf-8" as "charset=UTF-8"): the proxy passes headers on exactly as they came.
+            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             Dashboard.serve(config);
         });
         routes();
+        new ProxyRoutes(proxy, apiKey != null, ProxyRoutes.Audit.NONE).register(app);
         errors();
     }
 
@@ -110,6 +118,8 @@ public final class HttpApi implements AutoCloseable {
         app.exception(TokenService.TokenUnavailableException.class, (e, ctx) -> error(ctx, 409, e.code(), e.getMessage()));
         app.exception(WebhookException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         app.exception(ExternalIdTakenException.class, (e, ctx) -> error(ctx, 409, "conflict", e.getMessage()));
+        app.exception(ProxyPath.InvalidPath.class, (e, ctx) -> error(ctx, 400, "invalid_path", e.getMessage()));
+        app.exception(ProxyException.class, (e, ctx) -> proxyError(ctx, e));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()), e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
             // The exception may carry anything; the log gets its type and place, the client a generic message.
@@ -117,11 +127,15 @@ public final class HttpApi implements AutoCloseable {
             error(ctx, 500, "internal_error", "the request failed on the server; see its log");
         });
         app.error(404, ctx -> {
-            if (ctx.result() == null) {
+            if (ctx.result() == null && ctx.attribute(ProxyRoutes.ANSWERED) == null) {
                 error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
             }
         });
-        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed here"));
+        app.error(405, ctx -> {
+            if (ctx.attribute(ProxyRoutes.ANSWERED) == null) {
+                error(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed here");
+            }
+        });
     }
 
     private void authorize(Context ctx) {
@@ -315,6 +329,40 @@ public final class HttpApi implements AutoCloseable {
     private void health(Context ctx) {
         HealthCheck.Report report = health.get();
         ctx.status(report.up() ? 200 : 503).json(report.body());
+    }
+
+    /** The status a refusal gets, for the proxy's audit, which is told before the error is written. */
+    static int statusOf(Exception e) {
+        return switch (e) {
+            case ApiException api -> api.status();
+            case UnknownGrantException unknown -> 404;
+            case TokenService.TokenUnavailableException unavailable -> 409;
+            case ProxyPath.InvalidPath invalid -> 400;
+            case ProxyException proxy -> proxyStatus(proxy.kind());
+            case HttpResponseException http -> http.getStatus();
+            default -> 500;
+        };
+    }
+
+    private static int proxyStatus(ProxyException.Kind kind) {
+        return switch (kind) {
+            case INVALID_PATH -> 400;
+            case REFUSED -> 403;
+            case TOO_LARGE -> 413;
+            case SITE_UNREACHABLE -> 502;
+            case SITE_TIMEOUT -> 504;
+        };
+    }
+
+    private static void proxyError(Context ctx, ProxyException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        if (e.kind() == ProxyException.Kind.REFUSED) {
+            body.put("missingScopes", e.missingScopes());
+            ctx.header(ProxyRoutes.ACCESS_HEADER, e.code());
+        }
+        ctx.status(proxyStatus(e.kind())).json(body);
     }
 
     private static void error(Context ctx, int status, String code, String message) {

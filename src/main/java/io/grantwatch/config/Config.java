@@ -19,10 +19,11 @@ public record Config(
         Http http,
         Encryption encryption,
         List<Webhook> webhooks,
-        Delivery delivery) {
+        Delivery delivery,
+        Proxy proxy) {
 
     public static Config defaults() {
-        return new Config(null, null, null, null, null, null, null, null, null);
+        return new Config(null, null, null, null, null, null, null, null, null, null);
     }
 
     public Config {
@@ -35,6 +36,7 @@ public record Config(
         encryption = encryption != null ? encryption : new Encryption(null, null);
         webhooks = webhooks != null ? List.copyOf(webhooks) : List.of();
         delivery = delivery != null ? delivery : new Delivery(null, null, null, null, null, null, null, null);
+        proxy = proxy != null ? proxy : new Proxy(null, null);
     }
 
     /** The JDBC URL, with the embedded default resolved against {@code dataDir}. */
@@ -212,9 +214,22 @@ public record Config(
         }
     }
 
+    /**
+     * Site API calls made through {@code /v1/grants/{id}/proxy/...}.
+     *
+     * @param maxBodyBytes the largest request body passed on; a larger one is refused with 413 (it is streamed, never held)
+     * @param timeout how long the site may take to start its answer before the caller gets 504
+     */
+    public record Proxy(Long maxBodyBytes, Duration timeout) {
+        public Proxy {
+            maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 10L * 1024 * 1024;
+            timeout = timeout != null ? timeout : Duration.ofSeconds(30);
+        }
+    }
+
     @Override
     public String toString() {
         return "Config[dataDir=" + dataDir + ", database=" + database.url() + ", " + atlassian + ", " + polling + ", "
-                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + "]";
+                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + ", " + proxy + "]";
     }
 }

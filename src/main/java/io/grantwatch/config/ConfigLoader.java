@@ -286,6 +286,12 @@ public final class ConfigLoader {
         if (!previous.isEmpty() && config.encryption().key() == null) {
             throw new ConfigException("encryption.previousKeys needs encryption.key: the key tokens are encrypted with now");
         }
+        if (config.proxy().maxBodyBytes() < 0) {
+            throw new ConfigException("proxy.maxBodyBytes must not be negative");
+        }
+        if (config.proxy().timeout().toMillis() < 1) {
+            throw new ConfigException("proxy.timeout must be a positive duration");
+        }
         Config.Tokens tokens = config.tokens();
         if (tokens.refreshMargin().isNegative() || tokens.keepAliveInterval().compareTo(java.time.Duration.ofHours(1)) < 0
                 || tokens.expiryWarning().isNegative()) {

@@ -123,6 +123,14 @@ public final class GrantService {
         return get(id);
     }
 
+    /**
+     * Checks now because a site's own API refused the grant's token ({@code refusedBy}, a cloudId), or
+     * null for a first check of a pending grant. Its events are committed when this returns.
+     */
+    public void checkAfterRefusal(long id, String refusedBy) {
+        checks.checkNow(id, refusedBy).orElseThrow(() -> new UnknownGrantException(id));
+    }
+
     /** The states the grant went through, newest first; a deleted grant keeps its history. */
     public List<SnapshotRow> history(long id, long beforeId, int limit) {
         return jdbi.withHandle(handle -> {

@@ -110,6 +110,8 @@ public final class AtlassianSimulator implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Header values as they came, not Jetty's cached ones that match but for case: the echo shows them.
+        http.setHeaderCacheCaseSensitive(true);
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(LOOPBACK);
         connector.setPort(port);

@@ -28,7 +28,8 @@ import org.eclipse.jetty.server.Response;
  *   <li>{@code GET /ex/jira/{cloudId}/rest/api/3/myself} (scope {@code read:jira-user}): the account.
  *   <li>{@code ANY /ex/{product}/{cloudId}/sim/echo/...}: the request as it arrived, as JSON (method, raw
  *       path and query, headers, body length, SHA-256 and text), never the token itself: the
- *       {@code Authorization} header is shown as the grant it belongs to. {@code ?status=N} picks the status.
+ *       {@code Authorization} header is shown as the grant it belongs to. {@code ?status=N} picks the status
+ *       (a 3xx one comes with a {@code Location} elsewhere), {@code ?delayMs=N} delays the answer.
  *   <li>{@code GET /ex/confluence/{cloudId}/wiki/download/attachments/{page}/{file}?bytes=N} (scope
  *       {@code read:confluence-content.all}): N bytes (default 10 MiB) of {@link #contentByte}, streamed.
  *   <li>{@code GET /ex/jira/{cloudId}/rest/api/3/sim/rate-limited}: {@code 429} with Atlassian's
@@ -135,6 +136,15 @@ public final class SimSiteApis {
     }
 
     private void echo(Request request, Response response, SimGrant grant) throws IOException {
+        String delay = queryParameter(request, "delayMs");
+        if (delay != null && delay.matches("[0-9]{1,6}")) {
+            try {
+                Thread.sleep(Long.parseLong(delay));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         ObjectNode body = MAPPER.createObjectNode()
                 .put("method", request.getMethod())
                 .put("path", request.getHttpURI().getPath())
@@ -167,6 +177,9 @@ public final class SimSiteApis {
         String asked = queryParameter(request, "status");
         if (asked != null && asked.matches("[1-5][0-9][0-9]")) {
             status = Integer.parseInt(asked);
+        }
+        if (status / 100 == 3) {
+            response.setHeader("Location", "http://127.0.0.1:9/elsewhere");
         }
         response.setHeader("ETag", "\"" + body.get("bodySha256").asText().substring(0, 16) + "\"");
         response.setHeader("X-Sim-Echo", "yes");

@@ -1,0 +1,119 @@
+package io.grantwatch.api;
+
+import io.grantwatch.proxy.ProxyHeaders;
+import io.grantwatch.proxy.ProxyPath;
+import io.grantwatch.proxy.SiteProxy;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.server.Request;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * {@code ANY /v1/grants/{id}/proxy/ex/{product}/{cloudId}/{path}}: a site API call made with the
+ * grant's token ({@link SiteProxy}). The handler works on the servlet request and response
+ * themselves, so that bodies stream through without Javalin holding them.
+ */
+final class ProxyRoutes {
+    static final String PATH = "/v1/grants/{id}/proxy/ex/{product}/{cloudId}/<path>";
+    static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+            HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
+    static final String ACCESS_HEADER = "Grantwatch-Access";
+    static final String REQUIRE_SCOPE_HEADER = "Grantwatch-Require-Scope";
+    /** Set on a context whose answer the proxy wrote itself: error pages must not add to it. */
+    static final String ANSWERED = "grantwatch.proxy.answered";
+
+    /** Told of every proxied call, refused ones too; {@code status} is what the caller got. */
+    interface Audit {
+        Audit NONE = (ctx, grantId, action, status) -> {};
+
+        void proxied(Context ctx, long grantId, String action, int status);
+    }
+
+    private final SiteProxy proxy;
+    private final boolean apiKeyRequired;
+    private final Audit audit;
+
+    ProxyRoutes(SiteProxy proxy, boolean apiKeyRequired, Audit audit) {
+        this.proxy = proxy;
+        this.apiKeyRequired = apiKeyRequired;
+        this.audit = audit;
+    }
+
+    void register(Javalin app) {
+        for (HandlerType method : METHODS) {
+            app.addHttpHandler(method, PATH, this::proxy);
+        }
+    }
+
+    private void proxy(Context ctx) throws IOException {
+        long started = System.nanoTime();
+        HttpServletRequest request = ctx.req();
+        long grantId = Requests.id(ctx);
+        String action = "proxy " + request.getMethod() + " " + ctx.pathParam("product") + " " + ctx.pathParam("cloudId")
+                + " " + ctx.pathParam("path");
+        int status = 500;
+        try {
+            if (!apiKeyRequired) {
+                throw new ApiException(403, "api_key_required",
+                        "calling site APIs with a grant's token needs http.apiKey to be configured, so that only the integration can");
+            }
+            ProxyPath.Target target = ProxyPath.parse(request.getRequestURI());
+            long length = request.getContentLengthLong();
+            boolean hasBody = length > 0 || request.getHeader("Transfer-Encoding") != null;
+            SiteProxy.Answer answer = proxy.forward(new SiteProxy.Call(grantId, request.getMethod(), target, request.getQueryString(),
+                    headers(request), requiredScopes(request.getHeader(REQUIRE_SCOPE_HEADER)), length, hasBody,
+                    request.getInputStream(), started));
+            status = answer.status();
+            ctx.attribute(ANSWERED, true);
+            write(ctx, answer);
+        } catch (RuntimeException e) {
+            status = HttpApi.statusOf(e);
+            throw e;
+        } finally {
+            audit.proxied(ctx, grantId, action, status);
+        }
+    }
+
+    private static void write(Context ctx, SiteProxy.Answer answer) {
+        HttpServletResponse response = ctx.res();
+        response.setStatus(answer.status());
+        for (ProxyHeaders.Header header : answer.headers()) {
+            response.addHeader(header.name(), header.value());
+        }
+        response.setHeader(ACCESS_HEADER, answer.access());
+        try (InputStream body = answer.body()) {
+            OutputStream out = response.getOutputStream();
+            body.transferTo(out);
+            out.flush();
+        } catch (IOException e) {
+            // The site or the caller went away in the middle of the body. Ending the answer normally would
+            // pass a cut-off body for a whole one: the connection is dropped instead.
+            Request.getBaseRequest(ctx.req()).getHttpChannel().abort(e);
+        }
+    }
+
+    private static List<ProxyHeaders.Header> headers(HttpServletRequest request) {
+        List<ProxyHeaders.Header> headers = new ArrayList<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            for (String value : Collections.list(request.getHeaders(name))) {
+                headers.add(new ProxyHeaders.Header(name, value));
+            }
+        }
+        return headers;
+    }
+
+    static List<String> requiredScopes(String header) {
+        if (header == null || header.isBlank()) {
+            return List.of();
+        }
+        return List.of(header.trim().split("[\\s,]+"));
+    }
+}
