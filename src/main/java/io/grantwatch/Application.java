@@ -17,6 +17,7 @@ import io.grantwatch.delivery.DeliveryEngine;
 import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
 import io.grantwatch.events.EventSignal;
+import io.grantwatch.grants.AccessStates;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.GrantStatusGauges;
 import io.grantwatch.health.HealthCheck;
@@ -55,10 +56,13 @@ public final class Application implements AutoCloseable {
     private final AtlassianClient client;
     private final DeliveryEngine delivery;
     private final SiteProxy proxy;
+    private final AccessStates accessStates;
 
     private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants,
-            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client, DeliveryEngine delivery, SiteProxy proxy) {
+            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client, DeliveryEngine delivery, SiteProxy proxy,
+            AccessStates accessStates) {
         this.proxy = proxy;
+        this.accessStates = accessStates;
         this.client = client;
         this.database = database;
         this.checks = checks;
@@ -107,7 +111,8 @@ public final class Application implements AutoCloseable {
                     clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod());
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
-            GrantService grants = new GrantService(database.jdbi(), cipher, checks, clock);
+            AccessStates accessStates = new AccessStates(feed, metrics);
+            GrantService grants = new GrantService(database.jdbi(), cipher, checks, clock, accessStates);
             TokenService tokens = new TokenService(database.jdbi(), cipher, refresher, config.tokens(), clock);
             DeliveryEngine delivery = new DeliveryEngine(database.jdbi(), cipher, newEvents, config.delivery(), metrics, clock);
             WebhookService webhooks = new WebhookService(database.jdbi(), cipher, delivery, config.delivery(), clock);
@@ -118,12 +123,14 @@ public final class Application implements AutoCloseable {
                     new ProxyMetrics(metrics));
             HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, health::report, clock,
                     config.http().apiKey(), config.http().maxBodyBytes(), proxy);
+            accessStates.start();
             dispatchers.start();
             api.start(config.http().host(), config.http().port());
             delivery.start();
             log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
                     database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
-            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client, delivery, proxy);
+            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client, delivery, proxy,
+                    accessStates);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -159,6 +166,7 @@ public final class Application implements AutoCloseable {
     public void close() {
         api.close();
         proxy.close();
+        accessStates.close();
         delivery.close();
         dispatchers.close();
         checks.close();

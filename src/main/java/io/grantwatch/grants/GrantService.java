@@ -28,12 +28,15 @@ public final class GrantService {
     /** When the dispatchers check a new grant if the immediate first check did not happen. */
     private static final java.time.Duration FIRST_CHECK_FALLBACK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
+    private final AccessStates states;
 
-    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Clock clock) {
+    /** @param states the grants' latest states in memory, for the preflight */
+    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Clock clock, AccessStates states) {
         this.jdbi = jdbi;
         this.cipher = cipher;
         this.checks = checks;
         this.clock = clock;
+        this.states = states;
     }
 
     public record Registration(String externalId, String label, Tokens tokens, Instant consentedAt) {}
@@ -107,11 +110,13 @@ public final class GrantService {
         if (!replaced) {
             throw new UnknownGrantException(id);
         }
+        states.drop(id);
         return checks.checkNow(id).map(row -> get(id)).orElseThrow(() -> new UnknownGrantException(id));
     }
 
     public void delete(long id) {
         boolean deleted = jdbi.inTransaction(handle -> new GrantDao(handle).delete(id, clock.instant()));
+        states.drop(id);
         if (!deleted) {
             throw new UnknownGrantException(id);
         }
@@ -120,6 +125,7 @@ public final class GrantService {
     /** Checks now and answers with the grant as it is after that check. */
     public GrantView check(long id) {
         checks.checkNow(id).orElseThrow(() -> new UnknownGrantException(id));
+        states.drop(id);
         return get(id);
     }
 
@@ -129,6 +135,8 @@ public final class GrantService {
      */
     public void checkAfterRefusal(long id, String refusedBy) {
         checks.checkNow(id, refusedBy).orElseThrow(() -> new UnknownGrantException(id));
+        // Its events reach the tail of the feed a moment later; the caller asks for the fresh state now.
+        states.drop(id);
     }
 
     /** The states the grant went through, newest first; a deleted grant keeps its history. */
@@ -145,9 +153,9 @@ public final class GrantService {
         });
     }
 
-    /** The preflight: answered from the latest state, without calling Atlassian. */
+    /** The preflight: answered from the latest state (in memory, see {@link AccessStates}), without calling Atlassian. */
     public Access access(long id, String cloudId, List<String> scopes) {
-        GrantView grant = get(id);
+        GrantView grant = states.get(id, this::get);
         Instant checkedAt = grant.sitesConfirmedAt();
         if (grant.status() == GrantStatus.REVOKED) {
             return new Access(false, "grant_revoked", List.of(), grant.status(), checkedAt, false);

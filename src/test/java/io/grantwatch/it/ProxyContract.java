@@ -64,6 +64,7 @@ abstract class ProxyContract {
     static AtlassianSimulator simulator;
     static TestDatabase database;
     static Application app;
+    static Map<String, String> environment;
     static ApiClient api;
     static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     /** Every answer body and header grantwatch gave, and every token the simulator handed out. */
@@ -81,6 +82,7 @@ abstract class ProxyContract {
         env.put("GRANTWATCH_PROXY_TIMEOUT", "PT1S");
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        environment = env;
         app = AppHarness.start(env);
         api = new ApiClient(app.port(), API_KEY);
     }
@@ -467,6 +469,47 @@ abstract class ProxyContract {
         assertThat(metric("grantwatch_proxy_calls_total", "status=\"2xx\"")).isEqualTo(ok + 1);
         assertThat(metric("grantwatch_proxy_refusals_total", "reason=\"site_not_granted\"")).isEqualTo(refused + 1);
         assertThat(api.get("/metrics").body()).contains("grantwatch_proxy_overhead_seconds_count");
+    }
+
+    @Test
+    void thePreflightIsAnsweredFromMemory() {
+        SimGrant grant = simGrant(JIRA);
+        long id = register(grant);
+        String preflight = "/v1/grants/" + id + "/access?cloudId=" + JIRA.cloudId() + "&scope=read:jira-work";
+        assertThat(api.get(preflight).json().get("reason").asText()).isEqualTo("ok");
+        double reads = metric("grantwatch_access_state_reads_total", "");
+        for (int i = 0; i < 50; i++) {
+            assertThat(api.get(preflight).json().get("allowed").asBoolean()).isTrue();
+            send(proxied(id, "jira", JIRA.cloudId(), "rest/api/3/myself").GET());
+        }
+        // At most one read more, should the state have reached its maximum age meanwhile.
+        assertThat(metric("grantwatch_access_state_reads_total", "")).isLessThanOrEqualTo(reads + 1);
+    }
+
+    @Test
+    void aChangeMadeByAnotherNodeIsSeenWithinASecond() {
+        SimGrant grant = simGrant(JIRA);
+        long id = register(grant);
+        try (Application other = AppHarness.start(new java.util.HashMap<>(environment))) {
+            ApiClient otherApi = new ApiClient(other.port(), API_KEY);
+            String preflight = "/v1/grants/" + id + "/access?cloudId=" + JIRA.cloudId() + "&scope=write:jira-work";
+            assertThat(otherApi.get(preflight).json().get("reason").asText()).isEqualTo("ok");
+
+            grant.setScopes(JIRA.cloudId(), "read:jira-user", "read:jira-work");
+            assertThat(api.post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
+            long changed = System.nanoTime();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> otherApi.get(preflight).json().get("reason").asText().equals("scope_missing"));
+            Duration seenAfter = Duration.ofNanos(System.nanoTime() - changed);
+            System.out.println("[measured] a change made on one node, seen by the other after " + seenAfter.toMillis() + " ms");
+            assertThat(seenAfter).isLessThan(Duration.ofSeconds(1));
+
+            HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port()
+                    + "/v1/grants/" + id + "/proxy/ex/jira/" + JIRA.cloudId() + "/rest/api/3/myself"))
+                    .header("Authorization", "Bearer " + API_KEY).header("Grantwatch-Require-Scope", "write:jira-work").GET());
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(json(refused).get("error").asText()).isEqualTo("scope_missing");
+        }
     }
 
     /**
