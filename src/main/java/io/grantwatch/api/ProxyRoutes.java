@@ -3,7 +3,6 @@ package io.grantwatch.api;
 import io.grantwatch.proxy.ProxyHeaders;
 import io.grantwatch.proxy.ProxyPath;
 import io.grantwatch.proxy.SiteProxy;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,7 +20,8 @@ import java.util.List;
  * grant's token ({@link SiteProxy}). The handler works on the servlet request and response
  * themselves, so that bodies stream through without Javalin holding them.
  */
-final class ProxyRoutes {
+final class ProxyRoutes implements Route.Group {
+    /** {@code <path>} is Javalin's parameter that takes slashes; the OpenAPI document writes it {@code {path}}. */
     static final String PATH = "/v1/grants/{id}/proxy/ex/{product}/{cloudId}/<path>";
     static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
             HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
@@ -47,16 +47,18 @@ final class ProxyRoutes {
         this.audit = audit;
     }
 
-    void register(Javalin app) {
-        for (HandlerType method : METHODS) {
-            app.addHttpHandler(method, PATH, this::proxy);
-        }
+    /** One route per method, each a call that needs the {@code tokens} role. */
+    @Override
+    public List<Route> routes() {
+        return METHODS.stream()
+                .map(method -> new Route(method, PATH, Role.TOKENS, "Call a site API with the grant's access token", this::proxy))
+                .toList();
     }
 
     private void proxy(Context ctx) throws IOException {
         long started = System.nanoTime();
         HttpServletRequest request = ctx.req();
-        long grantId = Requests.id(ctx);
+        long grantId = GrantRoutes.id(ctx);
         String action = "proxy " + request.getMethod() + " " + ctx.pathParam("product") + " " + ctx.pathParam("cloudId")
                 + " " + ctx.pathParam("path");
         int status = 500;
@@ -75,7 +77,7 @@ final class ProxyRoutes {
             ctx.attribute(ANSWERED, true);
             write(ctx, answer);
         } catch (RuntimeException e) {
-            status = HttpApi.statusOf(e);
+            status = ApiErrors.status(e);
             throw e;
         } finally {
             audit.proxied(ctx, grantId, action, status);

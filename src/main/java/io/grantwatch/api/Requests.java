@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -110,7 +111,8 @@ final class Requests {
         }
     }
 
-    static long id(Context ctx) {
+    /** The {@code id} path parameter; anything we cannot have given out is a 404 for that resource. */
+    static long id(Context ctx, String resource) {
         String text = ctx.pathParam("id");
         try {
             long id = Long.parseLong(text);
@@ -121,7 +123,7 @@ final class Requests {
             // falls through: not an id we could have given out
         }
         // The text is not echoed: someone may have pasted a token where the id goes.
-        throw new ApiException(404, "not_found", "no grant has that id");
+        throw new ApiException(404, "not_found", "no " + resource + " has that id");
     }
 
     static int limit(Context ctx) {
@@ -183,6 +185,46 @@ final class Requests {
             // reported below
         }
         throw ApiException.badRequest("invalid_parameter", "'" + name + "' must be an ISO-8601 duration from PT0S to " + max);
+    }
+
+    /** A JSON list of strings, or null when absent. */
+    static List<String> strings(ObjectNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String expected = "'" + field + "' must be a list of at most 100 strings";
+        if (!node.isArray() || node.size() > 100) {
+            throw ApiException.badRequest("invalid_field", expected);
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode value : node) {
+            if (!value.isTextual()) {
+                throw ApiException.badRequest("invalid_field", expected);
+            }
+            values.add(value.asText());
+        }
+        return values;
+    }
+
+    /** A JSON list of grant ids, or null when absent. */
+    static List<Long> ids(ObjectNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String expected = "'" + field + "' must be a list of grant ids (numbers)";
+        if (!node.isArray()) {
+            throw ApiException.badRequest("invalid_field", expected);
+        }
+        List<Long> values = new ArrayList<>();
+        for (JsonNode value : node) {
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                throw ApiException.badRequest("invalid_field", expected);
+            }
+            values.add(value.asLong());
+        }
+        return values;
     }
 
     static List<String> nonEmpty(List<String> values) {

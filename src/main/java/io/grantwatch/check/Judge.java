@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The rules of SPEC.md "Grants and their status" as one pure function: from a grant's status and
+ * The rules of the README's "Grants and their status" as one pure function: from a grant's status and
  * last known sites and the outcome of a check, the new status, the new sites and the events that
  * describe the difference. An expired token is never a revocation, and a transient failure never
  * changes the sites. Thread-safe.

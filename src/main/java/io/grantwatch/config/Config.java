@@ -1,30 +1,37 @@
 package io.grantwatch.config;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.Range;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * The daemon's configuration, bound from YAML by {@link ConfigLoader}. Every key has a default, so
  * an empty file (or none) is a valid configuration: embedded H2 in {@code ./data}, HTTP on 8080.
  * Immutable; the nested records are the YAML sections.
+ *
+ * <p>The compact constructors are the only place defaults are written down. The annotations are
+ * the rules, checked by {@link ConfigLoader} before anything starts; a message names no value,
+ * since values may be secrets. Records made in code are not checked.
  */
 public record Config(
         Path dataDir,
-        Database database,
-        Atlassian atlassian,
-        Polling polling,
-        Tokens tokens,
-        Http http,
-        Encryption encryption,
-        List<Webhook> webhooks,
-        Delivery delivery,
-        Proxy proxy) {
-
-    public static Config defaults() {
-        return new Config(null, null, null, null, null, null, null, null, null, null);
-    }
+        @Valid Database database,
+        @Valid Atlassian atlassian,
+        @Valid Polling polling,
+        @Valid Tokens tokens,
+        @Valid Http http,
+        @Valid Encryption encryption,
+        @UniqueWebhooks List<@Valid Webhook> webhooks,
+        @Valid Delivery delivery,
+        @Valid Proxy proxy) {
 
     public Config {
         dataDir = dataDir != null ? dataDir : Path.of("data");
@@ -47,7 +54,12 @@ public record Config(
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("grantwatch") + ";AUTO_SERVER=FALSE";
     }
 
-    public record Database(String url, String username, String password, Integer poolSize) {
+    public record Database(
+            @Pattern(regexp = "(?s)jdbc:(h2|postgresql):.*",
+                    message = "must be an H2 (jdbc:h2:) or PostgreSQL (jdbc:postgresql:) JDBC URL") String url,
+            String username,
+            String password,
+            @Min(value = 1, message = "must be at least 1") Integer poolSize) {
         public Database {
             poolSize = poolSize != null ? poolSize : 16;
         }
@@ -58,7 +70,12 @@ public record Config(
         }
     }
 
-    public record Atlassian(URI apiBaseUrl, URI authBaseUrl, String clientId, String clientSecret, Duration requestTimeout) {
+    public record Atlassian(
+            URI apiBaseUrl,
+            URI authBaseUrl,
+            String clientId,
+            String clientSecret,
+            @DurationMin(millis = 1, message = "must be a positive duration") Duration requestTimeout) {
         public Atlassian {
             apiBaseUrl = apiBaseUrl != null ? apiBaseUrl : URI.create("https://api.atlassian.com");
             authBaseUrl = authBaseUrl != null ? authBaseUrl : URI.create("https://auth.atlassian.com");
@@ -88,15 +105,15 @@ public record Config(
      *     as revoked, so that a flapping gateway raises no false revocation; PT0S to trust one answer
      */
     public record Polling(
-            Duration interval,
-            Integer batchSize,
-            Integer dispatchers,
-            Integer concurrency,
-            Integer degradedAfter,
-            Duration retryBackoff,
-            Duration dispatchPeriod,
-            Double maxRequestsPerSecond,
-            Duration removalConfirmDelay) {
+            @DurationMin(seconds = 1, message = "must be at least PT1S") Duration interval,
+            @Min(value = 1, message = "must be at least 1") Integer batchSize,
+            @Min(value = 1, message = "must be at least 1") Integer dispatchers,
+            @Min(value = 1, message = "must be at least 1") Integer concurrency,
+            @Min(value = 1, message = "must be at least 1") Integer degradedAfter,
+            @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration retryBackoff,
+            @DurationMin(millis = 10, message = "must be at least PT0.01S") Duration dispatchPeriod,
+            @PositiveOrZero(message = "must not be negative (0: no ceiling)") Double maxRequestsPerSecond,
+            @DurationMin(nanos = 0, message = "must not be negative (PT0S: no confirmation)") Duration removalConfirmDelay) {
         public Polling {
             interval = interval != null ? interval : Duration.ofMinutes(5);
             batchSize = batchSize != null ? batchSize : 500;
@@ -108,13 +125,13 @@ public record Config(
             maxRequestsPerSecond = maxRequestsPerSecond != null ? maxRequestsPerSecond : 0.0;
             removalConfirmDelay = removalConfirmDelay != null ? removalConfirmDelay : Duration.ofSeconds(30);
         }
-
-        public boolean confirmsRemovals() {
-            return !removalConfirmDelay.isZero();
-        }
     }
 
-    public record Http(Integer port, String host, String apiKey, Long maxBodyBytes) {
+    public record Http(
+            @Range(min = 0, max = 65535, message = "must be between {min} and {max}") Integer port,
+            String host,
+            @Pattern(regexp = "(?s).*\\S.*", message = "is set but empty") String apiKey,
+            Long maxBodyBytes) {
         public Http {
             port = port != null ? port : 8080;
             host = host != null ? host : "0.0.0.0";
@@ -132,7 +149,10 @@ public record Config(
      * @param keepAliveInterval refresh every grant at least this often: refresh tokens die after 90 days unused
      * @param expiryWarning emit grant.expiring this long before the refresh token's 365-day limit
      */
-    public record Tokens(Duration refreshMargin, Duration keepAliveInterval, Duration expiryWarning) {
+    public record Tokens(
+            @DurationMin(nanos = 0, message = "must not be negative") Duration refreshMargin,
+            @DurationMin(hours = 1, message = "must be at least PT1H") Duration keepAliveInterval,
+            @DurationMin(nanos = 0, message = "must not be negative") Duration expiryWarning) {
         public Tokens {
             refreshMargin = refreshMargin != null ? refreshMargin : Duration.ofMinutes(5);
             keepAliveInterval = keepAliveInterval != null ? keepAliveInterval : Duration.ofDays(7);
@@ -144,7 +164,8 @@ public record Config(
      * @param key the key new tokens are encrypted with (base64 of 32 bytes)
      * @param previousKeys older keys, still accepted for reading until {@code tokens reencrypt} has run
      */
-    public record Encryption(String key, List<String> previousKeys) {
+    @PreviousKeysNeedKey
+    public record Encryption(@AesKey String key, List<@AesKey String> previousKeys) {
         public Encryption {
             previousKeys = previousKeys != null ? List.copyOf(previousKeys) : List.of();
         }
@@ -156,12 +177,13 @@ public record Config(
     }
 
     /**
-     * A webhook subscription from the YAML file; validated when the daemon starts. {@code url} may
+     * A webhook subscription from the YAML file. {@code url} may
      * itself be a credential (Slack's are), so {@code toString} shows only its host.
      *
      * @param format {@code cloudevents} (the default) or {@code slack}
      * @param secret {@code whsec_...}; required for cloudevents
      */
+    @ValidWebhook
     public record Webhook(String url, List<String> types, List<Long> grantIds, String secret, String format) {
         public Webhook {
             types = types != null ? List.copyOf(types) : List.of();
@@ -193,15 +215,16 @@ public record Config(
      * @param secretOverlap how long the previous secret still signs after a rotation
      * @param source the CloudEvents {@code source} attribute
      */
+    @BackoffInOrder
     public record Delivery(
-            Duration initialBackoff,
+            @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration initialBackoff,
             Duration maxBackoff,
-            Integer maxAttempts,
-            Duration requestTimeout,
-            Duration pollInterval,
-            Duration lease,
-            Duration secretOverlap,
-            String source) {
+            @Min(value = 1, message = "must be at least 1") Integer maxAttempts,
+            @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration requestTimeout,
+            @DurationMin(millis = 10, message = "must be at least PT0.01S") Duration pollInterval,
+            @DurationMin(seconds = 1, message = "must be at least PT1S") Duration lease,
+            @DurationMin(nanos = 0, message = "must not be negative") Duration secretOverlap,
+            @NotBlank(message = "must not be empty") String source) {
         public Delivery {
             initialBackoff = initialBackoff != null ? initialBackoff : Duration.ofSeconds(1);
             maxBackoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
@@ -220,7 +243,9 @@ public record Config(
      * @param maxBodyBytes the largest request body passed on; a larger one is refused with 413 (it is streamed, never held)
      * @param timeout how long the site may take to start its answer before the caller gets 504
      */
-    public record Proxy(Long maxBodyBytes, Duration timeout) {
+    public record Proxy(
+            @PositiveOrZero(message = "must not be negative") Long maxBodyBytes,
+            @DurationMin(millis = 1, message = "must be a positive duration") Duration timeout) {
         public Proxy {
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 10L * 1024 * 1024;
             timeout = timeout != null ? timeout : Duration.ofSeconds(30);

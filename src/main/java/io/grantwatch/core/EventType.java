@@ -2,7 +2,7 @@ package io.grantwatch.core;
 
 import java.util.Optional;
 
-/** The event types of SPEC.md, with the names they carry on the wire (feed, webhooks, filters). */
+/** The event types (README "Events: GET /v1/events"), with the names they carry on the wire (feed, webhooks, filters). */
 public enum EventType {
     SITE_GRANTED("site.granted"),
     SITE_REVOKED("site.revoked"),

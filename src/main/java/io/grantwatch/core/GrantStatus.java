@@ -1,6 +1,6 @@
 package io.grantwatch.core;
 
-/** The status of a grant, as SPEC.md names them. */
+/** The status of a grant, as the API names them (README "Grants and their status"). */
 public enum GrantStatus {
     PENDING,
     HEALTHY,

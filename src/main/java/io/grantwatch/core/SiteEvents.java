@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Maps {@link SiteChange}s to the {@code site.*} events of SPEC.md, and events back to changes.
+ * Maps {@link SiteChange}s to the {@code site.*} events (README "Events: GET /v1/events"), and events back to changes.
  * Each event's data holds enough to rebuild its change, so that a consumer of the feed who applies
  * the events to the old state gets the new one. Pure; thread-safe.
  */

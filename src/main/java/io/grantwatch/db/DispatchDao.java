@@ -15,9 +15,8 @@ public final class DispatchDao {
     /** Until when the regular slots have been claimed; empty before the first claim. */
     public Optional<Instant> checkedUntil() {
         return handle.createQuery("SELECT checked_until FROM dispatch_cursor WHERE id = 1")
-                .map((rs, ctx) -> GrantDao.instant(rs, "checked_until"))
-                .findOne()
-                .flatMap(Optional::ofNullable);
+                .mapTo(Instant.class)
+                .findOne();
     }
 
     /**

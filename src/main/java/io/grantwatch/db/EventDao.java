@@ -3,11 +3,15 @@ package io.grantwatch.db;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /** All SQL on {@code events}, the outbox that is also the feed. */
 public final class EventDao {
+    private static final RowMapper<EventRow> ROW = ConstructorMapper.of(EventRow.class);
+
     private final Handle handle;
 
     public EventDao(Handle handle) {
@@ -55,13 +59,11 @@ public final class EventDao {
         if (!types.isEmpty()) {
             query.bindList("types", types);
         }
-        return query.map((rs, ctx) -> new EventRow(
-                        rs.getLong("id"),
-                        rs.getLong("grant_id"),
-                        rs.getString("type"),
-                        rs.getString("cloud_id"),
-                        GrantDao.instant(rs, "time"),
-                        rs.getString("data")))
-                .list();
+        return query.map(ROW).list();
+    }
+
+    /** The id of the newest event, 0 while there is none. */
+    public long latestId() {
+        return handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one();
     }
 }

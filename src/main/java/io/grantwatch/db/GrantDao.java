@@ -1,9 +1,6 @@
 package io.grantwatch.db;
 
 import io.grantwatch.core.GrantStatus;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -11,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.generic.GenericType;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Query;
 
 /** All SQL on {@code grants}. Works on the handle (and so the transaction) it is given. */
 public final class GrantDao {
@@ -20,6 +20,10 @@ public final class GrantDao {
             + "token_version, access_expires_at, consented_at, created_at, last_checked_at, last_changed_at, "
             + "next_check_at, failures, last_error, snapshot_id, sites_hash, snapshot_seen_at, deleted_at, "
             + "last_refreshed_at, expiring_notified_at, removal_pending_at, phase";
+    private static final String INSERT = "INSERT INTO grants (external_id, label, status, access_token, refresh_token, "
+            + "token_key_id, access_expires_at, consented_at, created_at, next_check_at) VALUES (:externalId, :label, "
+            + "'PENDING', :accessToken, :refreshToken, :tokenKeyId, :accessExpiresAt, :consentedAt, :createdAt, :nextCheckAt)";
+    private static final RowMapper<GrantRow> ROW = ConstructorMapper.of(GrantRow.class);
 
     private final Handle handle;
 
@@ -39,10 +43,7 @@ public final class GrantDao {
             Instant nextCheckAt) {}
 
     public long insert(NewGrant grant) {
-        return handle.createUpdate("INSERT INTO grants (external_id, label, status, access_token, refresh_token, "
-                        + "token_key_id, access_expires_at, consented_at, created_at, next_check_at) VALUES (:externalId, "
-                        + ":label, 'PENDING', :accessToken, :refreshToken, :tokenKeyId, :accessExpiresAt, :consentedAt, "
-                        + ":createdAt, :nextCheckAt)")
+        return handle.createUpdate(INSERT)
                 .bindMethods(grant)
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
@@ -61,24 +62,20 @@ public final class GrantDao {
      * in phase order. Read without locks: the window they belong to was claimed by this caller alone.
      */
     public List<GrantRow> inPhases(double from, double to, double afterPhase, long afterId, int limit) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE phase >= :from AND phase < :to "
-                        + "AND (phase > :afterPhase OR (phase = :afterPhase AND id > :afterId)) "
+        return select("phase >= :from AND phase < :to AND (phase > :afterPhase OR (phase = :afterPhase AND id > :afterId)) "
                         + "AND deleted_at IS NULL AND status <> 'REVOKED' ORDER BY phase, id LIMIT :limit")
                 .bind("from", from)
                 .bind("to", to)
                 .bind("afterPhase", afterPhase)
                 .bind("afterId", afterId)
                 .bind("limit", limit)
-                .map(GrantDao::map)
+                .map(ROW)
                 .list();
     }
 
     /** Many grants in one batch (the benchmark's bulk load); due at {@code nextCheckAt}. */
     public void insertAll(List<NewGrant> grants) {
-        PreparedBatch batch = handle.prepareBatch("INSERT INTO grants (external_id, label, status, access_token, "
-                + "refresh_token, token_key_id, access_expires_at, consented_at, created_at, next_check_at) VALUES "
-                + "(:externalId, :label, 'PENDING', :accessToken, :refreshToken, :tokenKeyId, :accessExpiresAt, "
-                + ":consentedAt, :createdAt, :nextCheckAt)");
+        PreparedBatch batch = handle.prepareBatch(INSERT);
         for (NewGrant grant : grants) {
             batch.bindMethods(grant).add();
         }
@@ -86,26 +83,25 @@ public final class GrantDao {
     }
 
     public Optional<GrantRow> find(long id) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE id = :id")
+        return select("id = :id")
                 .bind("id", id)
-                .map(GrantDao::map)
+                .map(ROW)
                 .findOne();
     }
 
     public Optional<GrantRow> findByExternalId(String externalId) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE external_id = :externalId")
+        return select("external_id = :externalId")
                 .bind("externalId", externalId)
-                .map(GrantDao::map)
+                .map(ROW)
                 .findOne();
     }
 
     /** Grants still monitored, by id, after the cursor. */
     public List<GrantRow> list(long afterId, int limit) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE deleted_at IS NULL AND id > :after "
-                        + "ORDER BY id LIMIT :limit")
+        return select("deleted_at IS NULL AND id > :after ORDER BY id LIMIT :limit")
                 .bind("after", afterId)
                 .bind("limit", limit)
-                .map(GrantDao::map)
+                .map(ROW)
                 .list();
     }
 
@@ -115,9 +111,9 @@ public final class GrantDao {
         if (ids.isEmpty()) {
             return rows;
         }
-        handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
+        select("id IN (<ids>) ORDER BY id FOR UPDATE")
                 .bindList("ids", List.copyOf(ids))
-                .map(GrantDao::map)
+                .map(ROW)
                 .forEach(row -> rows.put(row.id(), row));
         return rows;
     }
@@ -127,11 +123,10 @@ public final class GrantDao {
      * rather than waited for, so that nodes never queue behind each other.
      */
     public List<GrantRow> lockDue(Instant now, int limit) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE next_check_at <= :now "
-                        + "ORDER BY next_check_at LIMIT :limit FOR UPDATE SKIP LOCKED")
+        return select("next_check_at <= :now ORDER BY next_check_at LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .bind("now", now)
                 .bind("limit", limit)
-                .map(GrantDao::map)
+                .map(ROW)
                 .list();
     }
 
@@ -195,9 +190,9 @@ public final class GrantDao {
 
     /** Locks one grant's row until the end of the transaction: the refresh lock that holds across nodes. */
     public Optional<GrantRow> lockOne(long id) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE id = :id FOR UPDATE")
+        return select("id = :id FOR UPDATE")
                 .bind("id", id)
-                .map(GrantDao::map)
+                .map(ROW)
                 .findOne();
     }
 
@@ -229,11 +224,11 @@ public final class GrantDao {
 
     /** Grants whose tokens are encrypted with another key than {@code keyId}, locked, skipping rows busy elsewhere. */
     public List<GrantRow> lockEncryptedWithOtherKey(String keyId, int limit) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE token_key_id IS NOT NULL "
-                        + "AND token_key_id <> :keyId ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
+        return select("token_key_id IS NOT NULL AND token_key_id <> :keyId ORDER BY id LIMIT :limit "
+                        + "FOR UPDATE SKIP LOCKED")
                 .bind("keyId", keyId)
                 .bind("limit", limit)
-                .map(GrantDao::map)
+                .map(ROW)
                 .list();
     }
 
@@ -270,9 +265,10 @@ public final class GrantDao {
         for (GrantStatus status : GrantStatus.values()) {
             counts.put(status, 0L);
         }
-        handle.createQuery("SELECT status, COUNT(*) AS n FROM grants WHERE deleted_at IS NULL GROUP BY status")
-                .map((rs, ctx) -> Map.entry(GrantStatus.valueOf(rs.getString("status")), rs.getLong("n")))
-                .forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
+        counts.putAll(handle.createQuery("SELECT status, COUNT(*) AS n FROM grants WHERE deleted_at IS NULL GROUP BY status")
+                .setMapKeyColumn("status")
+                .setMapValueColumn("n")
+                .collectInto(new GenericType<Map<GrantStatus, Long>>() {}));
         return counts;
     }
 
@@ -280,47 +276,11 @@ public final class GrantDao {
     public Optional<Instant> oldestDue(Instant now) {
         return handle.createQuery("SELECT MIN(next_check_at) FROM grants WHERE next_check_at <= :now")
                 .bind("now", now)
-                .map((rs, ctx) -> instant(rs, 1))
+                .mapTo(Instant.class)
                 .findOne();
     }
 
-    static GrantRow map(ResultSet rs, StatementContext ctx) throws SQLException {
-        long snapshotId = rs.getLong("snapshot_id");
-        boolean noSnapshot = rs.wasNull();
-        return new GrantRow(
-                rs.getLong("id"),
-                rs.getString("external_id"),
-                rs.getString("label"),
-                GrantStatus.valueOf(rs.getString("status")),
-                rs.getString("access_token"),
-                rs.getString("refresh_token"),
-                rs.getString("token_key_id"),
-                rs.getInt("token_version"),
-                instant(rs, "access_expires_at"),
-                instant(rs, "consented_at"),
-                instant(rs, "created_at"),
-                instant(rs, "last_checked_at"),
-                instant(rs, "last_changed_at"),
-                instant(rs, "next_check_at"),
-                rs.getInt("failures"),
-                rs.getString("last_error"),
-                noSnapshot ? null : snapshotId,
-                rs.getString("sites_hash"),
-                instant(rs, "snapshot_seen_at"),
-                instant(rs, "deleted_at"),
-                instant(rs, "last_refreshed_at"),
-                instant(rs, "expiring_notified_at"),
-                instant(rs, "removal_pending_at"),
-                rs.getDouble("phase"));
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp timestamp = rs.getTimestamp(column);
-        return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp timestamp = rs.getTimestamp(column);
-        return timestamp == null ? null : timestamp.toInstant();
+    private Query select(String condition) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM grants WHERE " + condition);
     }
 }

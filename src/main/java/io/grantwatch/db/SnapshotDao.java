@@ -1,22 +1,24 @@
 package io.grantwatch.db;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.grantwatch.Json;
 import io.grantwatch.core.Site;
 import io.grantwatch.core.Sites;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.ColumnMapperFactory;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /** All SQL on {@code snapshots}: one row per distinct state of a grant, sites stored as JSON. */
 public final class SnapshotDao {
-    private static final TypeReference<List<Site>> SITE_LIST = new TypeReference<>() {};
+    private static final String COLUMNS = "id, grant_id, sites, sites_hash, first_seen_at, last_seen_at";
+    private static final ColumnMapperFactory SITE_LIST = JsonList.of(Site.class);
+    private static final RowMapper<SnapshotRow> ROW = ConstructorMapper.of(SnapshotRow.class);
 
     private final Handle handle;
 
@@ -45,10 +47,7 @@ public final class SnapshotDao {
     }
 
     public Sites sites(long snapshotId) {
-        return handle.createQuery("SELECT sites, sites_hash FROM snapshots WHERE id = :id")
-                .bind("id", snapshotId)
-                .map((rs, ctx) -> sites(rs))
-                .one();
+        return select("id = :id").bind("id", snapshotId).map(ROW).one().sites();
     }
 
     public Map<Long, Sites> sites(Collection<Long> snapshotIds) {
@@ -56,34 +55,24 @@ public final class SnapshotDao {
         if (snapshotIds.isEmpty()) {
             return byId;
         }
-        handle.createQuery("SELECT id, sites, sites_hash FROM snapshots WHERE id IN (<ids>)")
+        select("id IN (<ids>)")
                 .bindList("ids", List.copyOf(snapshotIds))
-                .map((rs, ctx) -> Map.entry(rs.getLong("id"), sites(rs)))
-                .forEach(entry -> byId.put(entry.getKey(), entry.getValue()));
+                .map(ROW)
+                .forEach(row -> byId.put(row.id(), row.sites()));
         return byId;
     }
 
     /** Newest first, before the cursor (a snapshot id; {@code Long.MAX_VALUE} for the newest). */
     public List<SnapshotRow> history(long grantId, long beforeId, int limit) {
-        return handle.createQuery("SELECT id, grant_id, sites, sites_hash, first_seen_at, last_seen_at FROM snapshots "
-                        + "WHERE grant_id = :grantId AND id < :before ORDER BY id DESC LIMIT :limit")
+        return select("grant_id = :grantId AND id < :before ORDER BY id DESC LIMIT :limit")
                 .bind("grantId", grantId)
                 .bind("before", beforeId)
                 .bind("limit", limit)
-                .map((rs, ctx) -> new SnapshotRow(
-                        rs.getLong("id"),
-                        rs.getLong("grant_id"),
-                        sites(rs),
-                        GrantDao.instant(rs, "first_seen_at"),
-                        GrantDao.instant(rs, "last_seen_at")))
+                .map(ROW)
                 .list();
     }
 
-    private static Sites sites(ResultSet rs) throws SQLException {
-        try {
-            return new Sites(Json.MAPPER.readValue(rs.getString("sites"), SITE_LIST), rs.getString("sites_hash"));
-        } catch (JsonProcessingException e) {
-            throw new SQLException("a stored snapshot is not valid JSON", e);
-        }
+    private Query select(String condition) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM snapshots WHERE " + condition).registerColumnMapper(SITE_LIST);
     }
 }

@@ -1,8 +1,9 @@
 package io.grantwatch.delivery;
 
 import io.grantwatch.config.Config;
-import io.grantwatch.config.ConfigException;
 import io.grantwatch.crypto.TokenCipher;
+import io.grantwatch.db.EventDao;
+import io.grantwatch.db.WebhookDao;
 import io.grantwatch.events.EventSignal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
@@ -50,7 +51,6 @@ public final class DeliveryEngine implements AutoCloseable {
 
     public DeliveryEngine(Jdbi jdbi, TokenCipher cipher, EventSignal newEvents, Config.Delivery settings,
             MeterRegistry registry, Clock clock) {
-        validate(settings);
         this.jdbi = jdbi;
         this.cipher = cipher;
         this.newEvents = newEvents;
@@ -62,36 +62,6 @@ public final class DeliveryEngine implements AutoCloseable {
                 bound -> ThreadLocalRandom.current().nextLong(bound));
         Duration third = settings.lease().dividedBy(3);
         this.leaseRound = third.compareTo(MAX_LEASE_ROUND) < 0 ? third : MAX_LEASE_ROUND;
-    }
-
-    /** The delivery section of the configuration, checked at start-up; {@link ConfigException} names the key. */
-    static void validate(Config.Delivery settings) {
-        positive("delivery.initialBackoff", settings.initialBackoff());
-        positive("delivery.requestTimeout", settings.requestTimeout());
-        if (settings.maxBackoff().compareTo(settings.initialBackoff()) < 0) {
-            throw new ConfigException("delivery.maxBackoff must be at least delivery.initialBackoff");
-        }
-        if (settings.maxAttempts() < 1) {
-            throw new ConfigException("delivery.maxAttempts must be at least 1");
-        }
-        if (settings.pollInterval().toMillis() < 10) {
-            throw new ConfigException("delivery.pollInterval must be at least PT0.01S");
-        }
-        if (settings.lease().compareTo(Duration.ofSeconds(1)) < 0) {
-            throw new ConfigException("delivery.lease must be at least PT1S");
-        }
-        if (settings.secretOverlap().isNegative()) {
-            throw new ConfigException("delivery.secretOverlap must not be negative");
-        }
-        if (settings.source().isBlank()) {
-            throw new ConfigException("delivery.source must not be empty");
-        }
-    }
-
-    private static void positive(String key, Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            throw new ConfigException(key + " must be a positive duration");
-        }
     }
 
     public DeliveryEngine start() {
@@ -117,7 +87,7 @@ public final class DeliveryEngine implements AutoCloseable {
         while (running) {
             long nudged = nudges.generation();
             try {
-                long latest = jdbi.withHandle(handle -> new WebhookDao(handle).latestEventId());
+                long latest = jdbi.withHandle(handle -> new EventDao(handle).latestId());
                 if (latest > latestSeen) {
                     // Events from another node, or from this one before a worker looked: wake every worker.
                     latestSeen = latest;

@@ -1,5 +1,6 @@
 package io.grantwatch.delivery;
 
+import io.grantwatch.db.DeliveryRow;
 import java.time.Instant;
 
 /**
@@ -10,4 +11,9 @@ import java.time.Instant;
  * @param statusCode the receiver's HTTP status; null when it gave none
  */
 public record DeliveryView(long id, long eventId, int attempt, String messageId, Instant attemptedAt, String outcome,
-        Integer statusCode, long latencyMs, String error, String node) {}
+        Integer statusCode, long latencyMs, String error, String node) {
+    static DeliveryView of(DeliveryRow row) {
+        return new DeliveryView(row.id(), row.eventId(), row.attempt(), row.messageId(), row.attemptedAt(), row.outcome(),
+                row.statusCode(), row.latencyMs(), row.error(), row.node());
+    }
+}

@@ -1,29 +1,41 @@
 package io.grantwatch.delivery;
 
-/** A webhook request refused: its HTTP status, a stable error code, and a message that repeats no secret. */
+/**
+ * A webhook request refused, by {@link Kind}; the API decides what status and code each kind
+ * answers. The message repeats no secret.
+ */
 public final class WebhookException extends RuntimeException {
-    private final int status;
-    private final String code;
+    public enum Kind {
+        /** A field of the subscription is not acceptable. */
+        INVALID_FIELD,
+        /** A parameter of the call is out of range. */
+        INVALID_PARAMETER,
+        /** No live subscription has that id. */
+        UNKNOWN,
+        /** The subscription comes from the configuration file, so the API may not change it. */
+        CONFIGURED
+    }
 
-    WebhookException(int status, String code, String message) {
+    private final Kind kind;
+
+    WebhookException(Kind kind, String message) {
         super(message);
-        this.status = status;
-        this.code = code;
+        this.kind = kind;
     }
 
     static WebhookException invalid(String message) {
-        return new WebhookException(400, "invalid_field", message);
+        return new WebhookException(Kind.INVALID_FIELD, message);
+    }
+
+    static WebhookException invalidParameter(String message) {
+        return new WebhookException(Kind.INVALID_PARAMETER, message);
     }
 
     static WebhookException unknown() {
-        return new WebhookException(404, "not_found", "no webhook has that id");
+        return new WebhookException(Kind.UNKNOWN, "no webhook has that id");
     }
 
-    public int status() {
-        return status;
-    }
-
-    public String code() {
-        return code;
+    public Kind kind() {
+        return kind;
     }
 }

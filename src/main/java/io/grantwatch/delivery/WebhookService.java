@@ -1,11 +1,14 @@
 package io.grantwatch.delivery;
 
 import io.grantwatch.config.Config;
-import io.grantwatch.config.ConfigException;
 import io.grantwatch.core.EventType;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.crypto.TokenCipherException;
+import io.grantwatch.db.EventDao;
+import io.grantwatch.db.Format;
 import io.grantwatch.db.GrantDao;
+import io.grantwatch.db.Subscription;
+import io.grantwatch.db.WebhookDao;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -71,7 +74,7 @@ public final class WebhookService {
             WebhookDao dao = new WebhookDao(handle);
             // A new subscription hears about what happens from now on; redeliver reaches back.
             return dao.insert(new WebhookDao.NewSubscription(request.url(), format, types, grantIds,
-                    Subscription.Origin.API, null, cipher.encrypt(secret), dao.latestEventId(), clock.instant()));
+                    Subscription.Origin.API, null, cipher.encrypt(secret), new EventDao(handle).latestId(), clock.instant()));
         });
         engine.nudge();
         return new Secret(id, secret);
@@ -97,7 +100,8 @@ public final class WebhookService {
     /** Newest first. */
     public List<DeliveryView> deliveries(long id, long beforeId, int limit) {
         live(id);
-        return jdbi.withHandle(handle -> new WebhookDao(handle).deliveries(id, beforeId, limit));
+        return jdbi.withHandle(handle -> new WebhookDao(handle).deliveries(id, beforeId, limit)).stream()
+                .map(DeliveryView::of).toList();
     }
 
     /**
@@ -108,9 +112,9 @@ public final class WebhookService {
         Subscription subscription = live(id);
         long cursor = subscription.deliveredThrough();
         if (fromEventId != null) {
-            long latest = jdbi.withHandle(handle -> new WebhookDao(handle).latestEventId());
+            long latest = jdbi.withHandle(handle -> new EventDao(handle).latestId());
             if (fromEventId < 1 || fromEventId > latest + 1) {
-                throw new WebhookException(400, "invalid_parameter", "'from' must be an event id from 1 to " + (latest + 1));
+                throw WebhookException.invalidParameter("'from' must be an event id from 1 to " + (latest + 1));
             }
             cursor = fromEventId - 1;
         }
@@ -141,30 +145,13 @@ public final class WebhookService {
      * Entries gone from the file are deleted.
      */
     public void syncConfigured(List<Config.Webhook> entries) {
+        // ConfigLoader has applied WebhookRules to every entry: they are valid and distinct here.
         Set<String> keys = new TreeSet<>();
-        for (int i = 0; i < entries.size(); i++) {
-            Config.Webhook entry = entries.get(i);
-            String at = "webhooks[" + i + "]";
-            String problem = Urls.problem(entry.url());
-            if (problem != null) {
-                throw new ConfigException(at + ".url " + problem);
-            }
-            Format format = format(entry.format(), at + ".format", ConfigException::new);
-            List<String> types = types(entry.types().isEmpty() ? null : entry.types(), at + ".types", ConfigException::new);
-            List<Long> grantIds = grantIds(entry.grantIds().isEmpty() ? null : entry.grantIds(), at + ".grantIds",
-                    ConfigException::new);
-            if (entry.secret() != null && !WebhookSecrets.isValid(entry.secret())) {
-                throw new ConfigException(at + ".secret must be whsec_ followed by the base64 of 24 to 64 bytes");
-            }
-            if (entry.secret() == null && format == Format.CLOUDEVENTS) {
-                throw new ConfigException(at + ".secret is required for signed (cloudevents) webhooks: "
-                        + "generate one with: echo whsec_$(openssl rand -base64 32)");
-            }
-            String key = configKey(entry.url(), format, types, grantIds);
-            if (!keys.add(key)) {
-                throw new ConfigException(at + " repeats an earlier webhook (same url, format and filters)");
-            }
-            upsertConfigured(key, entry.url(), format, types, grantIds, entry.secret());
+        for (Config.Webhook entry : entries) {
+            String key = configKey(entry);
+            keys.add(key);
+            upsertConfigured(key, entry.url(), configuredFormat(entry), configuredTypes(entry), configuredGrantIds(entry),
+                    entry.secret());
         }
         jdbi.useHandle(handle -> {
             WebhookDao dao = new WebhookDao(handle);
@@ -186,7 +173,7 @@ public final class WebhookService {
                 var existing = dao.findByConfigKey(key);
                 if (existing.isEmpty()) {
                     dao.insert(new WebhookDao.NewSubscription(url, format, types, grantIds, Subscription.Origin.CONFIG, key,
-                            cipher.encrypt(secret), dao.latestEventId(), clock.instant()));
+                            cipher.encrypt(secret), new EventDao(handle).latestId(), clock.instant()));
                 } else if (!Objects.equals(secret, decryptOrNull(existing.get().secret()))) {
                     Subscription old = existing.get();
                     dao.setSecrets(old.id(), cipher.encrypt(secret), old.secret(), clock.instant().plus(settings.secretOverlap()));
@@ -217,58 +204,91 @@ public final class WebhookService {
     }
 
     private static WebhookException configured() {
-        return new WebhookException(409, "conflict",
+        return new WebhookException(WebhookException.Kind.CONFIGURED,
                 "this webhook comes from the configuration file: change it there and restart");
     }
 
-    // ---- validation, shared by the API and the YAML file ----
+    // ---- validation, shared by the API and the YAML file (WebhookRules) ----
+
+    private static void refuse(String problem, String field, Function<String, RuntimeException> refusal) {
+        if (problem != null) {
+            throw refusal.apply(field + " " + problem);
+        }
+    }
 
     private static Format format(String name, String field, Function<String, RuntimeException> refusal) {
-        if (name == null) {
-            return Format.CLOUDEVENTS;
-        }
-        return Format.fromWireName(name)
-                .orElseThrow(() -> refusal.apply(field + " must be 'cloudevents' or 'slack'"));
+        refuse(formatProblem(name), field, refusal);
+        return name == null ? Format.CLOUDEVENTS : Format.fromWireName(name).orElseThrow();
     }
 
-    private static List<String> types(List<String> types, String field,
-            Function<String, RuntimeException> refusal) {
+    /** Null when {@code name} is a format (null: the default), else what is wrong with it. */
+    static String formatProblem(String name) {
+        return name == null || Format.fromWireName(name).isPresent() ? null : "must be 'cloudevents' or 'slack'";
+    }
+
+    private static List<String> types(List<String> types, String field, Function<String, RuntimeException> refusal) {
+        refuse(typesProblem(types), field, refusal);
+        return types == null ? List.of() : List.copyOf(new TreeSet<>(types));
+    }
+
+    /** Null when {@code types} are event types (null: every type), else what is wrong with them. */
+    static String typesProblem(List<String> types) {
         if (types == null) {
-            return List.of();
+            return null;
         }
         if (types.isEmpty()) {
-            throw refusal.apply(field + " must not be empty: leave it out to receive every type");
+            return "must not be empty: leave it out to receive every type";
         }
-        Set<String> distinct = new TreeSet<>();
         for (String type : types) {
             if (type == null || EventType.fromWireName(type).isEmpty()) {
-                throw refusal.apply(field + " holds an unknown event type; known: " + Arrays.stream(EventType.values())
-                        .map(EventType::wireName).collect(Collectors.joining(", ")));
+                return "holds an unknown event type; known: " + Arrays.stream(EventType.values())
+                        .map(EventType::wireName).collect(Collectors.joining(", "));
             }
-            distinct.add(type);
         }
-        return List.copyOf(distinct);
+        return null;
     }
 
-    private static List<Long> grantIds(List<Long> grantIds, String field,
-            Function<String, RuntimeException> refusal) {
+    private static List<Long> grantIds(List<Long> grantIds, String field, Function<String, RuntimeException> refusal) {
+        refuse(grantIdsProblem(grantIds), field, refusal);
+        return grantIds == null ? List.of() : List.copyOf(new TreeSet<>(grantIds));
+    }
+
+    /** Null when {@code grantIds} are grant ids (null: every grant), else what is wrong with them. */
+    static String grantIdsProblem(List<Long> grantIds) {
         if (grantIds == null) {
-            return List.of();
+            return null;
         }
         if (grantIds.isEmpty()) {
-            throw refusal.apply(field + " must not be empty: leave it out to hear about every grant");
+            return "must not be empty: leave it out to hear about every grant";
         }
         if (grantIds.size() > MAX_GRANT_IDS) {
-            throw refusal.apply(field + " may name at most " + MAX_GRANT_IDS + " grants");
+            return "may name at most " + MAX_GRANT_IDS + " grants";
         }
-        Set<Long> distinct = new TreeSet<>();
         for (Long grantId : grantIds) {
             if (grantId == null || grantId < 1) {
-                throw refusal.apply(field + " must hold grant ids (positive whole numbers)");
+                return "must hold grant ids (positive whole numbers)";
             }
-            distinct.add(grantId);
         }
-        return List.copyOf(distinct);
+        return null;
+    }
+
+    // In the YAML file an empty list means the same as none: every type, every grant.
+
+    static Format configuredFormat(Config.Webhook entry) {
+        return Format.fromWireName(entry.format()).orElseThrow();
+    }
+
+    static List<String> configuredTypes(Config.Webhook entry) {
+        return List.copyOf(new TreeSet<>(entry.types()));
+    }
+
+    static List<Long> configuredGrantIds(Config.Webhook entry) {
+        return List.copyOf(new TreeSet<>(entry.grantIds()));
+    }
+
+    /** What finds a configured entry again across restarts and nodes; for a valid entry only. */
+    static String configKey(Config.Webhook entry) {
+        return configKey(entry.url(), configuredFormat(entry), configuredTypes(entry), configuredGrantIds(entry));
     }
 
     static String configKey(String url, Format format, List<String> types, List<Long> grantIds) {

@@ -1,5 +1,7 @@
 package io.grantwatch.delivery;
 
+import io.grantwatch.db.Format;
+import io.grantwatch.db.Subscription;
 import java.time.Instant;
 import java.util.List;
 

@@ -18,10 +18,6 @@ public final class EventFeed {
     private final Duration pollEvery;
     private final EventSignal newEvents;
 
-    public EventFeed(Jdbi jdbi, Clock clock, Duration pollEvery) {
-        this(jdbi, clock, pollEvery, new EventSignal());
-    }
-
     public EventFeed(Jdbi jdbi, Clock clock, Duration pollEvery, EventSignal newEvents) {
         this.jdbi = jdbi;
         this.clock = clock;

@@ -1,7 +1,6 @@
 package io.grantwatch.events;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,10 +51,5 @@ public final class EventSignal {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Waits for the full time, or less if the thread is interrupted; a signal does not cut it short. */
-    public static void sleep(Duration duration) throws InterruptedException {
-        TimeUnit.NANOSECONDS.sleep(Math.max(0, duration.toNanos()));
     }
 }

@@ -1,5 +1,6 @@
 package io.grantwatch.grants;
 
+import io.grantwatch.core.UnknownGrantException;
 import io.grantwatch.check.CheckService;
 import io.grantwatch.core.GrantStatus;
 import io.grantwatch.core.Site;
@@ -140,15 +141,15 @@ public final class GrantService {
     }
 
     /** The states the grant went through, newest first; a deleted grant keeps its history. */
-    public List<SnapshotRow> history(long id, long beforeId, int limit) {
+    public List<SnapshotView> history(long id, long beforeId, int limit) {
         return jdbi.withHandle(handle -> {
             GrantRow grant = new GrantDao(handle).find(id).orElseThrow(() -> new UnknownGrantException(id));
             List<SnapshotRow> rows = new SnapshotDao(handle).history(id, beforeId, limit);
             // The current state is still being seen: its last sighting is on the grant.
             return rows.stream()
                     .map(row -> row.id() == Objects.requireNonNullElse(grant.snapshotId(), -1L) && grant.snapshotSeenAt() != null
-                            ? new SnapshotRow(row.id(), row.grantId(), row.sites(), row.firstSeenAt(), grant.snapshotSeenAt())
-                            : row)
+                            ? SnapshotView.of(row, grant.snapshotSeenAt())
+                            : SnapshotView.of(row, row.lastSeenAt()))
                     .toList();
         });
     }

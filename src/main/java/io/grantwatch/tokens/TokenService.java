@@ -5,7 +5,8 @@ import io.grantwatch.core.GrantStatus;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
-import io.grantwatch.grants.UnknownGrantException;
+import io.grantwatch.core.UnknownGrantException;
+import io.grantwatch.tokens.TokenService.TokenUnavailableException.Reason;
 import java.time.Clock;
 import java.time.Instant;
 import org.jdbi.v3.core.Jdbi;
@@ -38,17 +39,19 @@ public final class TokenService {
         }
     }
 
-    /** Why no token can be handed out: {@code code} is the API's error code. */
+    /** Why no token can be handed out; the API decides what each reason answers. */
     public static final class TokenUnavailableException extends RuntimeException {
-        private final String code;
+        public enum Reason { GRANT_REVOKED, REFRESH_FAILED, TOKEN_EXPIRED }
 
-        public TokenUnavailableException(String code, String message) {
+        private final Reason reason;
+
+        public TokenUnavailableException(Reason reason, String message) {
             super(message);
-            this.code = code;
+            this.reason = reason;
         }
 
-        public String code() {
-            return code;
+        public Reason reason() {
+            return reason;
         }
     }
 
@@ -57,7 +60,7 @@ public final class TokenService {
                 .filter(row -> !row.deleted())
                 .orElseThrow(() -> new UnknownGrantException(grantId));
         if (grant.status() == GrantStatus.REVOKED) {
-            throw new TokenUnavailableException("grant_revoked", "the grant is revoked: the user must consent again");
+            throw new TokenUnavailableException(Reason.GRANT_REVOKED, "the grant is revoked: the user must consent again");
         }
         Instant now = clock.instant();
         boolean expiring = grant.accessExpiresAt() != null && !now.plus(policy.refreshMargin()).isBefore(grant.accessExpiresAt());
@@ -66,18 +69,18 @@ public final class TokenService {
                 case TokenRefresher.Result.Tokens fresh -> {
                     return new AccessToken(fresh.tokens().accessToken(), fresh.tokens().expiresAt());
                 }
-                case TokenRefresher.Result.Revoked revoked -> throw new TokenUnavailableException("grant_revoked",
+                case TokenRefresher.Result.Revoked revoked -> throw new TokenUnavailableException(Reason.GRANT_REVOKED,
                         "Atlassian refused the refresh token (invalid_grant): the user must consent again");
                 case TokenRefresher.Result.Gone gone -> throw new UnknownGrantException(grantId);
                 case TokenRefresher.Result.Failed failed -> {
                     if (grant.accessExpiresAt().isBefore(now)) {
-                        throw new TokenUnavailableException("refresh_failed",
+                        throw new TokenUnavailableException(Reason.REFRESH_FAILED,
                                 "the access token expired and refreshing it failed (" + failed.reason() + "); try again");
                     }
                 }
             }
         } else if (grant.accessExpiresAt() != null && !now.isBefore(grant.accessExpiresAt())) {
-            throw new TokenUnavailableException("token_expired",
+            throw new TokenUnavailableException(Reason.TOKEN_EXPIRED,
                     "the access token expired and grantwatch cannot refresh it: give new tokens with PUT /v1/grants/{id}/tokens");
         }
         return new AccessToken(cipher.decrypt(grant.accessToken()), grant.accessExpiresAt());

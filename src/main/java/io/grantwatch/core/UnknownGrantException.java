@@ -1,4 +1,4 @@
-package io.grantwatch.grants;
+package io.grantwatch.core;
 
 /** No grant with that id (or it was deleted). */
 public final class UnknownGrantException extends RuntimeException {

@@ -1,6 +1,5 @@
-package io.grantwatch.delivery;
+package io.grantwatch.db;
 
-import io.grantwatch.db.EventRow;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,7 +10,7 @@ import java.util.List;
  * @param deliveredThrough the cursor: every event up to this id was delivered or did not match
  * @param attempts failed attempts at the first event after the cursor
  */
-record Subscription(
+public record Subscription(
         long id,
         String url,
         Format format,
@@ -32,18 +31,18 @@ record Subscription(
         Instant createdAt,
         Instant deletedAt) {
 
-    enum Origin { API, CONFIG }
+    public enum Origin { API, CONFIG }
 
-    boolean failing() {
+    public boolean failing() {
         return failingSince != null;
     }
 
-    boolean deleted() {
+    public boolean deleted() {
         return deletedAt != null;
     }
 
     /** Empty lists mean "every type" and "every grant". */
-    boolean matches(EventRow event) {
+    public boolean matches(EventRow event) {
         return (types.isEmpty() || types.contains(event.type())) && (grantIds.isEmpty() || grantIds.contains(event.grantId()));
     }
 

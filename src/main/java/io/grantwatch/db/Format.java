@@ -1,4 +1,4 @@
-package io.grantwatch.delivery;
+package io.grantwatch.db;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,39 +1,42 @@
-package io.grantwatch.delivery;
+package io.grantwatch.db;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.grantwatch.Json;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.mapper.ColumnMapperFactory;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /** All SQL on {@code webhooks} and {@code webhook_deliveries}. One per handle; not thread-safe. */
-final class WebhookDao {
+public final class WebhookDao {
     private static final String COLUMNS = "id, url, format, types, grant_ids, origin, config_key, secret, previous_secret, "
             + "previous_secret_until, delivered_through, attempts, next_attempt_at, failing_since, last_error, leased_by, "
             + "lease_until, created_at, deleted_at";
     /** Not live for anyone: a free lease. */
-    static final Instant NO_LEASE = Instant.EPOCH;
+    private static final Instant NO_LEASE = Instant.EPOCH;
+    private static final ColumnMapperFactory TYPES = JsonList.of(String.class);
+    private static final ColumnMapperFactory GRANT_IDS = JsonList.of(Long.class);
+    private static final RowMapper<Subscription> ROW = ConstructorMapper.of(Subscription.class);
+    private static final RowMapper<DeliveryRow> DELIVERY = ConstructorMapper.of(DeliveryRow.class);
 
     private final Handle handle;
 
-    WebhookDao(Handle handle) {
+    public WebhookDao(Handle handle) {
         this.handle = handle;
     }
 
-    record NewSubscription(String url, Format format, List<String> types, List<Long> grantIds, Subscription.Origin origin,
+    public record NewSubscription(String url, Format format, List<String> types, List<Long> grantIds, Subscription.Origin origin,
             String configKey, String secret, long deliveredThrough, Instant createdAt) {}
 
     /** One attempt, as the log keeps it. */
-    record Attempt(long webhookId, long eventId, int attempt, String messageId, Instant attemptedAt, String outcome,
+    public record Attempt(long webhookId, long eventId, int attempt, String messageId, Instant attemptedAt, String outcome,
             Integer statusCode, long latencyMs, String error, String node) {}
 
-    long insert(NewSubscription subscription) {
+    public long insert(NewSubscription subscription) {
         return handle.createUpdate("INSERT INTO webhooks (url, format, types, grant_ids, origin, config_key, secret, "
                         + "delivered_through, lease_until, created_at) VALUES (:url, :format, :types, :grantIds, :origin, "
                         + ":configKey, :secret, :deliveredThrough, :noLease, :createdAt)")
@@ -41,7 +44,7 @@ final class WebhookDao {
                 .bind("format", subscription.format().wireName())
                 .bind("types", subscription.types().isEmpty() ? null : Json.write(subscription.types()))
                 .bind("grantIds", subscription.grantIds().isEmpty() ? null : Json.write(subscription.grantIds()))
-                .bind("origin", subscription.origin().name().toLowerCase(java.util.Locale.ROOT))
+                .bind("origin", subscription.origin().name().toLowerCase(Locale.ROOT))
                 .bind("configKey", subscription.configKey())
                 .bind("secret", subscription.secret())
                 .bind("deliveredThrough", subscription.deliveredThrough())
@@ -53,36 +56,35 @@ final class WebhookDao {
     }
 
     /** The subscription, deleted or not. */
-    Optional<Subscription> find(long id) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE id = :id")
+    public Optional<Subscription> find(long id) {
+        return select("id = :id")
                 .bind("id", id)
-                .map(WebhookDao::map)
+                .map(ROW)
                 .findOne();
     }
 
-    Optional<Subscription> findByConfigKey(String configKey) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE config_key = :configKey AND deleted_at IS NULL")
+    public Optional<Subscription> findByConfigKey(String configKey) {
+        return select("config_key = :configKey AND deleted_at IS NULL")
                 .bind("configKey", configKey)
-                .map(WebhookDao::map)
+                .map(ROW)
                 .findOne();
     }
 
-    List<Subscription> list(long afterId, int limit) {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE id > :after AND deleted_at IS NULL "
-                        + "ORDER BY id LIMIT :limit")
+    public List<Subscription> list(long afterId, int limit) {
+        return select("id > :after AND deleted_at IS NULL ORDER BY id LIMIT :limit")
                 .bind("after", afterId)
                 .bind("limit", limit)
-                .map(WebhookDao::map)
+                .map(ROW)
                 .list();
     }
 
-    List<Subscription> configured() {
-        return handle.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE origin = 'config' AND deleted_at IS NULL")
-                .map(WebhookDao::map)
+    public List<Subscription> configured() {
+        return select("origin = 'config' AND deleted_at IS NULL")
+                .map(ROW)
                 .list();
     }
 
-    boolean delete(long id, Instant now) {
+    public boolean delete(long id, Instant now) {
         // config_key is cleared so that the same entry, put back into the YAML file, starts afresh.
         return handle.createUpdate("UPDATE webhooks SET deleted_at = :now, config_key = NULL, leased_by = NULL, "
                         + "lease_until = :noLease WHERE id = :id AND deleted_at IS NULL")
@@ -92,7 +94,7 @@ final class WebhookDao {
                 .execute() == 1;
     }
 
-    void setSecrets(long id, String secret, String previousSecret, Instant previousSecretUntil) {
+    public void setSecrets(long id, String secret, String previousSecret, Instant previousSecretUntil) {
         handle.createUpdate("UPDATE webhooks SET secret = :secret, previous_secret = :previous, "
                         + "previous_secret_until = :until WHERE id = :id")
                 .bind("id", id)
@@ -103,7 +105,7 @@ final class WebhookDao {
     }
 
     /** Moves the cursor (back, usually) and clears "failing", so that the owner of the lease delivers from there. */
-    boolean redeliver(long id, long deliveredThrough) {
+    public boolean redeliver(long id, long deliveredThrough) {
         return handle.createUpdate("UPDATE webhooks SET delivered_through = :cursor, attempts = 0, next_attempt_at = NULL, "
                         + "failing_since = NULL WHERE id = :id AND deleted_at IS NULL")
                 .bind("id", id)
@@ -117,7 +119,7 @@ final class WebhookDao {
      * Takes every subscription whose lease is free or expired. Each row is taken by a conditional
      * update, so that of two nodes that race for it exactly one wins.
      */
-    void claimFree(String node, Instant now, Instant until) {
+    public void claimFree(String node, Instant now, Instant until) {
         List<Long> free = handle.createQuery("SELECT id FROM webhooks WHERE deleted_at IS NULL AND failing_since IS NULL "
                         + "AND lease_until < :now")
                 .bind("now", now)
@@ -135,7 +137,7 @@ final class WebhookDao {
     }
 
     /** Extends this node's live leases and answers the subscriptions it holds. */
-    List<Long> renew(String node, Instant now, Instant until) {
+    public List<Long> renew(String node, Instant now, Instant until) {
         handle.createUpdate("UPDATE webhooks SET lease_until = :until WHERE leased_by = :node AND lease_until >= :now "
                         + "AND deleted_at IS NULL AND failing_since IS NULL")
                 .bind("node", node)
@@ -150,17 +152,8 @@ final class WebhookDao {
                 .list();
     }
 
-    boolean holds(long id, String node, Instant now) {
-        return handle.createQuery("SELECT COUNT(*) FROM webhooks WHERE id = :id AND leased_by = :node AND lease_until >= :now")
-                .bind("id", id)
-                .bind("node", node)
-                .bind("now", now)
-                .mapTo(Integer.class)
-                .one() == 1;
-    }
-
     /** On a clean stop: another node (or this one, restarted) may take over at once. */
-    void releaseAll(String node) {
+    public void releaseAll(String node) {
         handle.createUpdate("UPDATE webhooks SET leased_by = NULL, lease_until = :noLease WHERE leased_by = :node")
                 .bind("node", node)
                 .bind("noLease", NO_LEASE)
@@ -170,7 +163,7 @@ final class WebhookDao {
     // ---- the cursor and the log ----
 
     /** Moves the cursor past events that the subscription does not want; only from where this worker saw it. */
-    boolean skip(long id, String node, long from, long to) {
+    public boolean skip(long id, String node, long from, long to) {
         return handle.createUpdate("UPDATE webhooks SET delivered_through = :to WHERE id = :id AND leased_by = :node "
                         + "AND delivered_through = :from AND attempts = 0")
                 .bind("id", id)
@@ -181,7 +174,7 @@ final class WebhookDao {
     }
 
     /** Call in one transaction with {@link #log}: the cursor moves past the delivered event. */
-    boolean delivered(long id, String node, long from, long eventId) {
+    public boolean delivered(long id, String node, long from, long eventId) {
         return handle.createUpdate("UPDATE webhooks SET delivered_through = :eventId, attempts = 0, next_attempt_at = NULL, "
                         + "last_error = NULL WHERE id = :id AND leased_by = :node AND delivered_through = :from")
                 .bind("id", id)
@@ -192,7 +185,7 @@ final class WebhookDao {
     }
 
     /** Counts a failed attempt; with {@code failingSince} set, delivery stops and the lease is given up. */
-    boolean failed(long id, String node, long from, int attempts, Instant nextAttemptAt, Instant failingSince, String error) {
+    public boolean failed(long id, String node, long from, int attempts, Instant nextAttemptAt, Instant failingSince, String error) {
         return handle.createUpdate("UPDATE webhooks SET attempts = :attempts, next_attempt_at = :next, "
                         + "failing_since = :failingSince, last_error = :error"
                         + (failingSince != null ? ", leased_by = NULL, lease_until = :noLease" : "")
@@ -208,7 +201,7 @@ final class WebhookDao {
                 .execute() == 1;
     }
 
-    void log(Attempt attempt) {
+    public void log(Attempt attempt) {
         handle.createUpdate("INSERT INTO webhook_deliveries (webhook_id, event_id, attempt, message_id, attempted_at, outcome, "
                         + "status_code, latency_ms, error, node) VALUES (:webhookId, :eventId, :attempt, :messageId, "
                         + ":attemptedAt, :outcome, :statusCode, :latencyMs, :error, :node)")
@@ -227,78 +220,35 @@ final class WebhookDao {
     }
 
     /** Newest first, before the cursor. */
-    List<DeliveryView> deliveries(long webhookId, long beforeId, int limit) {
+    public List<DeliveryRow> deliveries(long webhookId, long beforeId, int limit) {
         return handle.createQuery("SELECT id, event_id, attempt, message_id, attempted_at, outcome, status_code, latency_ms, "
                         + "error, node FROM webhook_deliveries WHERE webhook_id = :webhookId AND id < :before "
                         + "ORDER BY id DESC LIMIT :limit")
                 .bind("webhookId", webhookId)
                 .bind("before", beforeId)
                 .bind("limit", limit)
-                .map((rs, ctx) -> {
-                    int status = rs.getInt("status_code");
-                    Integer statusCode = rs.wasNull() ? null : status;
-                    return new DeliveryView(rs.getLong("id"), rs.getLong("event_id"), rs.getInt("attempt"),
-                            rs.getString("message_id"), instant(rs, "attempted_at"), rs.getString("outcome"), statusCode,
-                            rs.getLong("latency_ms"), rs.getString("error"), rs.getString("node"));
-                })
+                .map(DELIVERY)
                 .list();
     }
 
     // ---- for the metrics ----
 
-    long latestEventId() {
-        return handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one();
-    }
-
     /** The cursor furthest behind among the live subscriptions, or empty when there is none. */
-    Optional<Long> oldestCursor() {
+    public Optional<Long> oldestCursor() {
         return handle.createQuery("SELECT MIN(delivered_through) FROM webhooks WHERE deleted_at IS NULL")
                 .mapTo(Long.class)
                 .findOne();
     }
 
-    long countFailing() {
+    public long countFailing() {
         return handle.createQuery("SELECT COUNT(*) FROM webhooks WHERE deleted_at IS NULL AND failing_since IS NOT NULL")
                 .mapTo(Long.class)
                 .one();
     }
 
-    private static Subscription map(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new Subscription(
-                rs.getLong("id"),
-                rs.getString("url"),
-                Format.valueOf(rs.getString("format").toUpperCase(java.util.Locale.ROOT)),
-                readList(rs.getString("types"), new TypeReference<List<String>>() {}),
-                readList(rs.getString("grant_ids"), new TypeReference<List<Long>>() {}),
-                Subscription.Origin.valueOf(rs.getString("origin").toUpperCase(java.util.Locale.ROOT)),
-                rs.getString("config_key"),
-                rs.getString("secret"),
-                rs.getString("previous_secret"),
-                instant(rs, "previous_secret_until"),
-                rs.getLong("delivered_through"),
-                rs.getInt("attempts"),
-                instant(rs, "next_attempt_at"),
-                instant(rs, "failing_since"),
-                rs.getString("last_error"),
-                rs.getString("leased_by"),
-                instant(rs, "lease_until"),
-                instant(rs, "created_at"),
-                instant(rs, "deleted_at"));
-    }
-
-    private static <T> List<T> readList(String json, TypeReference<List<T>> type) throws SQLException {
-        if (json == null) {
-            return List.of();
-        }
-        try {
-            return List.copyOf(Json.MAPPER.readValue(json, type));
-        } catch (JsonProcessingException e) {
-            throw new SQLException("a webhooks row holds a malformed list", e);
-        }
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp timestamp = rs.getTimestamp(column);
-        return timestamp == null ? null : timestamp.toInstant();
+    private Query select(String condition) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE " + condition)
+                .registerColumnMapper(TYPES)
+                .registerColumnMapper(GRANT_IDS);
     }
 }
