@@ -120,7 +120,7 @@ public final class Application implements AutoCloseable {
             new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
             SiteProxy proxy = new SiteProxy(config.atlassian().apiBaseUrl(), config.proxy(), grants, tokens,
-                    new ProxyMetrics(metrics));
+                    config.tokens().refreshMargin(), clock, new ProxyMetrics(metrics));
             HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, health::report, clock,
                     config.http().apiKey(), config.http().maxBodyBytes(), proxy);
             accessStates.start();

@@ -5,6 +5,7 @@ import io.grantwatch.core.GrantStatus;
 import io.grantwatch.grants.Access;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.tokens.TokenService;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Before the call, the grant's latest state is asked ({@link GrantService#access}): a revoked
  * grant, a site it does not reach, or a scope the caller requires and it lacks, is refused and the
  * site is not called; a pending grant is checked first. The token comes from {@link TokenService},
- * refreshed first under the cross-node lock when it is about to expire; it goes into the request's
- * {@code Authorization} header and nowhere else. Bodies stream both ways and are never held. A 401 or
+ * refreshed first under the cross-node lock when it is about to expire ({@link CallTokens} keeps it a
+ * second); it goes into the request's {@code Authorization} header and nowhere else. Bodies stream both ways; only an answer of at most {@link #SMALL_ANSWER} bytes is read whole first. A 401 or
  * 403 from the site makes grantwatch check the grant before the answer is passed on (one check for
  * all the calls of a grant that run into it together), so the answer says what the grant is now.
  * Only {@code apiBaseUrl} is ever called: redirects are passed back, never followed. A call is never
@@ -37,24 +39,35 @@ import org.slf4j.LoggerFactory;
 public final class SiteProxy implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SiteProxy.class);
     private static final Set<String> REFUSALS = Set.of("grant_revoked", "site_not_granted", "scope_missing");
+    /** Answers up to this size (by their Content-Length) are read whole before they are passed on: it costs less. */
+    static final int SMALL_ANSWER = 64 * 1024;
+    /** Streams an answer unless it is small and says so; either way the caller reads it as a stream. */
+    private static final HttpResponse.BodyHandler<InputStream> ANSWER = info -> {
+        long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+        return length >= 0 && length <= SMALL_ANSWER
+                ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), ByteArrayInputStream::new)
+                : HttpResponse.BodySubscribers.ofInputStream();
+    };
 
     private final String apiBaseUrl;
     private final long maxBodyBytes;
     private final Duration timeout;
     private final GrantService grants;
-    private final TokenService tokens;
+    private final CallTokens tokens;
     private final SharedCheck checks;
     private final ProxyMetrics metrics;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
 
-    public SiteProxy(URI apiBaseUrl, Config.Proxy config, GrantService grants, TokenService tokens, ProxyMetrics metrics) {
+    /** @param refreshMargin {@code tokens.refreshMargin}: a token that close to its end is refreshed before a call */
+    public SiteProxy(URI apiBaseUrl, Config.Proxy config, GrantService grants, TokenService tokens, Duration refreshMargin,
+            Clock clock, ProxyMetrics metrics) {
         String base = apiBaseUrl.toString();
         this.apiBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.maxBodyBytes = config.maxBodyBytes();
         this.timeout = config.timeout();
         this.grants = grants;
-        this.tokens = tokens;
+        this.tokens = new CallTokens(tokens, refreshMargin, clock);
         this.checks = new SharedCheck(grants);
         this.metrics = metrics;
         this.http = HttpClient.newBuilder()
@@ -88,7 +101,7 @@ public final class SiteProxy implements AutoCloseable {
         }
         String token;
         try {
-            token = tokens.validAccessToken(call.grantId()).accessToken();
+            token = tokens.token(call.grantId());
         } catch (TokenService.TokenUnavailableException e) {
             metrics.refused("token_unavailable");
             throw e;
@@ -99,6 +112,7 @@ public final class SiteProxy implements AutoCloseable {
         long received = System.nanoTime();
         String reason = access.reason();
         if (response.statusCode() == 401 || response.statusCode() == 403) {
+            tokens.drop(call.grantId());
             reason = checkAfterRefusal(call);
         }
         metrics.answered(target.product(), response.statusCode());
@@ -162,7 +176,7 @@ public final class SiteProxy implements AutoCloseable {
 
     private HttpResponse<InputStream> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(request, ANSWER);
         } catch (HttpTimeoutException e) {
             throw refused(ProxyException.Kind.SITE_TIMEOUT, "site_timeout", "the site did not answer within proxy.timeout (" + timeout + ")");
         } catch (IOException e) {
