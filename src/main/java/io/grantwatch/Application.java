@@ -21,6 +21,9 @@ import io.grantwatch.grants.AccessStates;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.GrantStatusGauges;
 import io.grantwatch.health.HealthCheck;
+import io.grantwatch.lifecycle.Lifecycle;
+import io.grantwatch.lifecycle.Managed;
+import io.grantwatch.lifecycle.NodeId;
 import io.grantwatch.proxy.ProxyMetrics;
 import io.grantwatch.proxy.SiteProxy;
 import io.grantwatch.schedule.Dispatchers;
@@ -46,39 +49,36 @@ import org.slf4j.LoggerFactory;
 public final class Application implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Application.class);
 
+    private final Lifecycle lifecycle;
     private final Database database;
     private final CheckService checks;
-    private final Dispatchers dispatchers;
     private final HttpApi api;
     private final GrantService grants;
     private final PrometheusMeterRegistry metrics;
     private final TokenCipher cipher;
-    private final AtlassianClient client;
-    private final DeliveryEngine delivery;
-    private final SiteProxy proxy;
-    private final AccessStates accessStates;
 
-    private Application(Database database, CheckService checks, Dispatchers dispatchers, HttpApi api, GrantService grants,
-            PrometheusMeterRegistry metrics, TokenCipher cipher, AtlassianClient client, DeliveryEngine delivery, SiteProxy proxy,
-            AccessStates accessStates) {
-        this.proxy = proxy;
-        this.accessStates = accessStates;
-        this.client = client;
+    private Application(Lifecycle lifecycle, Database database, CheckService checks, HttpApi api, GrantService grants,
+            PrometheusMeterRegistry metrics, TokenCipher cipher) {
+        this.lifecycle = lifecycle;
         this.database = database;
         this.checks = checks;
-        this.dispatchers = dispatchers;
         this.api = api;
         this.grants = grants;
         this.metrics = metrics;
         this.cipher = cipher;
-        this.delivery = delivery;
     }
 
-    /** Opens the database, migrates it, and starts the scheduler and the HTTP API. */
+    /**
+     * Opens the database, migrates it, and starts the scheduler, webhook delivery and the HTTP API.
+     * When anything fails on the way, everything built so far is stopped before the failure is thrown.
+     */
     public static Application start(Config config, Clock clock) {
         TokenCipher cipher = EncryptionKeys.cipherFor(config);
-        Database database = Database.open(config);
+        NodeId node = NodeId.generate();
+        // Registered in the order they are built, so stopped in reverse: the HTTP API first, the pool last.
+        Lifecycle lifecycle = new Lifecycle();
         try {
+            Database database = lifecycle.closing("the database pool", Database.open(config));
             database.migrate();
             StoredKeys.verify(database.jdbi(), cipher);
             Config.Polling polling = config.polling();
@@ -87,7 +87,8 @@ public final class Application implements AutoCloseable {
             metrics.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
                     || id.getName().equals("system.cpu.count")));
             new JvmMemoryMetrics().bindTo(metrics);
-            new JvmGcMetrics().bindTo(metrics);
+            // It listens to the JVM's GC notifications until closed.
+            lifecycle.closing("the GC metrics", new JvmGcMetrics()).bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
 
@@ -95,9 +96,10 @@ public final class Application implements AutoCloseable {
             EventSignal newEvents = new EventSignal();
             EventFeed feed = new EventFeed(database.jdbi(), clock, Duration.ofMillis(500), newEvents);
             Schedule schedule = new Schedule(polling.interval());
-            RateGate gate = new RateGate(polling.maxRequestsPerSecond());
-            AtlassianClient client = new AtlassianClient(
-                    config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout(), gate);
+            RateGate gate = new RateGate(polling.maxRequestsPerSecond(), clock);
+            AtlassianClient client = lifecycle.closing("the Atlassian client", new AtlassianClient(
+                    config.atlassian().apiBaseUrl(), config.atlassian().authBaseUrl(), config.atlassian().requestTimeout(),
+                    gate, clock));
             CheckMetrics checkMetrics = new CheckMetrics(metrics);
             checkMetrics.watch(gate);
             CheckRecorder recorder = new CheckRecorder(database.jdbi(),
@@ -106,33 +108,37 @@ public final class Application implements AutoCloseable {
                     config.tokens().expiryWarning(), feed::wake);
             TokenRefresher refresher = new TokenRefresher(database.jdbi(), client, cipher, config.atlassian(), clock,
                     checkMetrics::refreshed);
-            CheckService checks = new CheckService(database.jdbi(),
+            CheckService checks = lifecycle.closing("the check executor", new CheckService(database.jdbi(),
                     new GrantChecker(client, cipher, refresher, config.tokens(), clock), recorder, checkMetrics, schedule,
-                    clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod());
-            Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks,
+                    clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod()));
+            // Quartz starts its threads when it is built, and fires once started.
+            Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks, node,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
+            lifecycle.manage("the Quartz dispatchers", dispatchers, Managed.of(dispatchers::start, dispatchers));
+            // Started before the HTTP API and stopped after it: the preflight and the proxy answer from it.
             AccessStates accessStates = new AccessStates(feed, metrics);
+            lifecycle.manage("the grant states in memory", accessStates, Managed.of(accessStates::start, accessStates));
             GrantService grants = new GrantService(database.jdbi(), cipher, checks, clock, accessStates);
             TokenService tokens = new TokenService(database.jdbi(), cipher, refresher, config.tokens(), clock);
-            DeliveryEngine delivery = new DeliveryEngine(database.jdbi(), cipher, newEvents, config.delivery(), metrics, clock);
+            DeliveryEngine delivery = new DeliveryEngine(database.jdbi(), cipher, newEvents, config.delivery(), metrics, clock,
+                    node);
+            lifecycle.manage("webhook delivery", delivery, Managed.of(delivery::start, delivery));
             WebhookService webhooks = new WebhookService(database.jdbi(), cipher, delivery, config.delivery(), clock);
             webhooks.syncConfigured(config.webhooks());
             new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
-            SiteProxy proxy = new SiteProxy(config.atlassian().apiBaseUrl(), config.proxy(), grants, tokens,
-                    config.tokens().refreshMargin(), clock, new ProxyMetrics(metrics));
+            SiteProxy proxy = lifecycle.closing("the proxy's HTTP client", new SiteProxy(config.atlassian().apiBaseUrl(),
+                    config.proxy(), grants, tokens, config.tokens().refreshMargin(), clock, new ProxyMetrics(metrics)));
             HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, health::report, clock,
                     config.http().apiKey(), config.http().maxBodyBytes(), proxy);
-            accessStates.start();
-            dispatchers.start();
-            api.start(config.http().host(), config.http().port());
-            delivery.start();
+            lifecycle.manage("the HTTP API", api,
+                    Managed.of(() -> api.start(config.http().host(), config.http().port()), api));
+            lifecycle.start();
             log.info("grantwatch is up: HTTP on port {}, database {}, checking every grant every {}", api.port(),
                     database.isPostgres() ? "PostgreSQL" : "H2", polling.interval());
-            return new Application(database, checks, dispatchers, api, grants, metrics, cipher, client, delivery, proxy,
-                    accessStates);
-        } catch (RuntimeException e) {
-            database.close();
+            return new Application(lifecycle, database, checks, api, grants, metrics, cipher);
+        } catch (RuntimeException | Error e) {
+            lifecycle.abort(e);
             throw e;
         }
     }
@@ -164,14 +170,7 @@ public final class Application implements AutoCloseable {
     /** Stops taking requests, stops webhook delivery, lets the checks in flight finish, stops Quartz, closes the pool. */
     @Override
     public void close() {
-        api.close();
-        proxy.close();
-        accessStates.close();
-        delivery.close();
-        dispatchers.close();
-        checks.close();
-        client.close();
-        database.close();
+        lifecycle.close();
         log.info("grantwatch stopped");
     }
 }

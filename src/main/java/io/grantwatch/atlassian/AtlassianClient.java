@@ -38,16 +38,20 @@ public final class AtlassianClient implements AutoCloseable {
     private final Duration requestTimeout;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final RateGate gate;
 
     public AtlassianClient(URI apiBaseUrl, URI authBaseUrl, Duration requestTimeout) {
-        this(apiBaseUrl, authBaseUrl, requestTimeout, RateGate.unlimited());
+        this(apiBaseUrl, authBaseUrl, requestTimeout, RateGate.unlimited(), Clock.systemUTC());
     }
 
-    /** @param gate paces the calls and holds them back while Atlassian signals a rate limit */
-    public AtlassianClient(URI apiBaseUrl, URI authBaseUrl, Duration requestTimeout, RateGate gate) {
+    /**
+     * @param gate paces the calls and holds them back while Atlassian signals a rate limit
+     * @param clock what a {@code Retry-After} date and an {@code expires_in} are measured from
+     */
+    public AtlassianClient(URI apiBaseUrl, URI authBaseUrl, Duration requestTimeout, RateGate gate, Clock clock) {
         this.gate = Objects.requireNonNull(gate, "gate");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.accessibleResourcesUri = under(apiBaseUrl, "/oauth/token/accessible-resources");
         this.tokenUri = under(authBaseUrl, "/oauth/token");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");

@@ -15,6 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,8 @@ public final class CheckService implements AutoCloseable {
     private static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
     private final Semaphore inFlight;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** Drains share it; {@link #runDue} takes it alone. */
+    private final ReadWriteLock runs = new ReentrantReadWriteLock();
 
     public CheckService(Jdbi jdbi, GrantChecker checker, CheckRecorder recorder, CheckMetrics metrics, Schedule schedule,
             Clock clock, int batchSize, int concurrency, Duration maxWindow) {
@@ -59,8 +64,32 @@ public final class CheckService implements AutoCloseable {
      */
     public int drain(Duration budget) {
         Instant deadline = clock.instant().plus(budget);
+        runs.readLock().lock();
+        try {
+            return drainWhile(() -> clock.instant().isBefore(deadline));
+        } finally {
+            runs.readLock().unlock();
+        }
+    }
+
+    /**
+     * Checks every grant due at the clock's present and returns once all of them are recorded: the
+     * dispatchers' work on demand, for tests that move the clock (db-scheduler's ManualScheduler).
+     * It waits for the drains in flight on this node and holds new ones back, so nothing due is still
+     * being checked by them when it returns.
+     */
+    public int runDue() {
+        runs.writeLock().lock();
+        try {
+            return drainWhile(() -> true);
+        } finally {
+            runs.writeLock().unlock();
+        }
+    }
+
+    private int drainWhile(BooleanSupplier goOn) {
         int total = 0;
-        while (clock.instant().isBefore(deadline)) {
+        while (goOn.getAsBoolean()) {
             int offSchedule = checkDueBatch();
             WindowRun regular = checkNextWindow();
             total += offSchedule + regular.checked();

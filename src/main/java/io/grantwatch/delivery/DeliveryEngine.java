@@ -5,13 +5,12 @@ import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.EventDao;
 import io.grantwatch.db.WebhookDao;
 import io.grantwatch.events.EventSignal;
+import io.grantwatch.lifecycle.NodeId;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +40,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final DeliveryMetrics metrics;
     private final WebhookSender sender;
     private final Backoff backoff;
-    private final String node = nodeName();
+    private final String node;
     private final Duration leaseRound;
     private final Map<Long, Thread> workers = new ConcurrentHashMap<>();
     /** Asks the supervisor for a lease round now: a subscription was created, resumed or deleted here. */
@@ -49,8 +48,10 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile boolean running;
     private Thread supervisor;
 
+    /** @param node this process in the cluster: the owner of its leases, the same name Quartz uses */
     public DeliveryEngine(Jdbi jdbi, TokenCipher cipher, EventSignal newEvents, Config.Delivery settings,
-            MeterRegistry registry, Clock clock) {
+            MeterRegistry registry, Clock clock, NodeId node) {
+        this.node = node.value();
         this.jdbi = jdbi;
         this.cipher = cipher;
         this.newEvents = newEvents;
@@ -167,13 +168,5 @@ public final class DeliveryEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String nodeName() {
-        String host = System.getenv().getOrDefault("HOSTNAME", "node");
-        byte[] random = new byte[4];
-        new SecureRandom().nextBytes(random);
-        String name = host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random);
-        return name.length() > 100 ? name.substring(name.length() - 100) : name;
     }
 }

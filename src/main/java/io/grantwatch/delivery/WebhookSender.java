@@ -106,6 +106,8 @@ final class WebhookSender implements AutoCloseable {
 
     @Override
     public void close() {
+        // Without this the client's selector thread outlives the sender; attempts in flight are made again anyway.
+        http.shutdownNow();
         executor.shutdownNow();
     }
 

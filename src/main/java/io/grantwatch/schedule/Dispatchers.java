@@ -1,6 +1,7 @@
 package io.grantwatch.schedule;
 
 import io.grantwatch.check.CheckService;
+import io.grantwatch.lifecycle.NodeId;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * every {@code dispatchPeriod}, and each firing claims due grants in batches
  * ({@link CheckService#drain}). Quartz spreads the dispatchers over the nodes and moves them off a
  * node that dies; the grants themselves never become Quartz triggers, because one trigger per grant
- * cannot reach 100,000 grants every 5 minutes (see DESIGN.md).
+ * cannot reach 100,000 grants every 5 minutes (see ARCHITECTURE.md, "Scale").
  */
 public final class Dispatchers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatchers.class);
@@ -40,12 +41,13 @@ public final class Dispatchers implements AutoCloseable {
     private final Scheduler scheduler;
     private final String dataSourceName = "grantwatch-" + UUID.randomUUID();
 
-    public Dispatchers(DataSource dataSource, boolean postgres, CheckService checks, int count, Duration period,
+    /** @param node this process in the cluster: Quartz's instance id, the same name webhook delivery uses */
+    public Dispatchers(DataSource dataSource, boolean postgres, CheckService checks, NodeId node, int count, Duration period,
             Duration drainBudget) {
         DBConnectionManager.getInstance().addConnectionProvider(dataSourceName, new PoolProvider(dataSource));
         Properties properties = new Properties();
         properties.setProperty("org.quartz.scheduler.instanceName", "grantwatch");
-        properties.setProperty("org.quartz.scheduler.instanceId", instanceId());
+        properties.setProperty("org.quartz.scheduler.instanceId", node.value());
         properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         properties.setProperty("org.quartz.threadPool.threadCount", String.valueOf(count));
         properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
@@ -64,21 +66,17 @@ public final class Dispatchers implements AutoCloseable {
             // Quartz keeps one scheduler per name in a JVM-wide registry and would hand this one out again;
             // taking it out lets several nodes share one JVM (as the cluster tests do), each its own scheduler.
             SchedulerRepository.getInstance().remove(scheduler.getSchedulerName());
-            scheduler.setJobFactory((bundle, unused) -> new DispatchJob(checks, drainBudget));
-            reconcile(count, period);
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up the Quartz scheduler: " + e.getMessage(), e);
         }
-    }
-
-    private static String instanceId() {
-        String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "unknown-host";
+            scheduler.setJobFactory((bundle, unused) -> new DispatchJob(checks, drainBudget));
+            reconcile(count, period);
+        } catch (SchedulerException | RuntimeException e) {
+            // Quartz's threads run from here on; nobody else holds this scheduler to stop them.
+            close();
+            throw new IllegalStateException("cannot set up the Quartz scheduler: " + e.getMessage(), e);
         }
-        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Makes the stored jobs match the configuration: {@code count} dispatchers firing every {@code period}. */

@@ -10,6 +10,7 @@ import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
+import io.grantwatch.testing.SettableClock;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -151,6 +152,24 @@ class AtlassianClientTest {
         CheckResult.Transient result = transientCheck(check());
         assertThat(result.reason()).isEqualTo("rate_limited");
         assertThat(result.retryAfter()).isEqualTo(Duration.ofSeconds(42));
+    }
+
+    @Test
+    void aRateLimitHoldsTheGateUntilTheClientsClockHasMovedOn() {
+        SettableClock clock = new SettableClock();
+        RateGate gate = new RateGate(0, clock);
+        try (AtlassianSimulator timed = AtlassianSimulator.start(clock);
+                AtlassianClient paced = new AtlassianClient(timed.baseUrl(), timed.baseUrl(), Duration.ofSeconds(5), gate, clock)) {
+            SimGrant limited = timed.newGrant();
+            limited.setSites(List.of(JIRA));
+            timed.setRetryAfter(Duration.ofSeconds(42));
+            timed.failNext(1, Fault.RATE_LIMITED);
+
+            assertThat(transientCheck(check(paced, limited.accessToken())).reason()).isEqualTo("rate_limited");
+            assertThat(gate.reserve()).isEqualTo(Duration.ofSeconds(42));
+            clock.tick(Duration.ofSeconds(42));
+            assertThat(gate.reserve()).isZero();
+        }
     }
 
     @Test

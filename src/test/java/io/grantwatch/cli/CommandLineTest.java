@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grantwatch.Application;
 import io.grantwatch.Json;
-import io.grantwatch.config.ConfigLoader;
-import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
 import io.grantwatch.testing.DaemonProcess;
-import io.grantwatch.testing.TestDatabase;
+import io.grantwatch.testing.GrantwatchExtension;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,11 +17,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,13 +26,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The commands as a user runs them, in-process through {@link Main#execute}, against a real daemon
- * on H2 that polls the Atlassian simulator. The database does not matter to the command line: the
+ * on H2 that polls the Atlassian grantwatch.simulator(). The database does not matter to the command line: the
  * API is the same on both, and the API contract tests cover PostgreSQL.
  */
 class CommandLineTest {
@@ -49,45 +44,25 @@ class CommandLineTest {
     @TempDir
     static Path dir;
 
-    static AtlassianSimulator simulator;
-    static TestDatabase database;
-    static Application app;
-    static ApiClient api;
+    @RegisterExtension
+    static final GrantwatchExtension grantwatch = GrantwatchExtension.create().env("GRANTWATCH_HTTP_APIKEY", API_KEY);
+
     static Path config;
     static final List<String> tokens = new ArrayList<>();
     static final List<String> outputs = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws IOException {
-        simulator = AtlassianSimulator.start();
-        database = TestDatabase.h2();
-        Map<String, String> env = new HashMap<>();
-        env.put("GRANTWATCH_DATABASE_URL", database.url());
-        env.put("GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
-        env.put("GRANTWATCH_ATLASSIAN_APIBASEURL", simulator.baseUrl().toString());
-        env.put("GRANTWATCH_HTTP_PORT", "0");
-        env.put("GRANTWATCH_HTTP_HOST", "127.0.0.1");
-        env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
-        env.put("GRANTWATCH_POLLING_INTERVAL", "PT1H");
-        env.put("GRANTWATCH_POLLING_REMOVALCONFIRMDELAY", "PT0S");
-        app = Application.start(ConfigLoader.fromEnvironment(env), Clock.systemUTC());
-        api = new ApiClient(app.port(), API_KEY);
+    static void writeConfig() throws IOException {
         // The file a client command reads: the daemon's port and API key, as an operator's config has them.
         config = dir.resolve("grantwatch.yaml");
-        Files.writeString(config, "http:\n  port: " + app.port() + "\n  apiKey: " + API_KEY + "\n");
+        Files.writeString(config, "http:\n  port: " + grantwatch.app().port() + "\n  apiKey: " + API_KEY + "\n");
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            assertThat(tokens).isNotEmpty();
-            for (String token : tokens) {
-                assertThat(outputs).noneMatch(output -> output.contains(token));
-            }
-        } finally {
-            app.close();
-            database.close();
-            simulator.close();
+    static void noOutputHeldAToken() {
+        assertThat(tokens).isNotEmpty();
+        for (String token : tokens) {
+            assertThat(outputs).noneMatch(output -> output.contains(token));
         }
     }
 
@@ -124,7 +99,7 @@ class CommandLineTest {
         assertThat(added.exitCode()).as(added.err()).isZero();
         long id = added.json().get("id").asLong();
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> api.get("/v1/grants/" + id).json().get("status").asText().equals("HEALTHY"));
+                .until(() -> grantwatch.api().get("/v1/grants/" + id).json().get("status").asText().equals("HEALTHY"));
         return id;
     }
 
@@ -165,7 +140,7 @@ class CommandLineTest {
 
     @Test
     void theApiKeyComesFromTheEnvironmentWithUrl() {
-        String url = "http://127.0.0.1:" + app.port();
+        String url = "http://127.0.0.1:" + grantwatch.app().port();
         Result without = run("", Map.of(), "grants", "list", "--url", url);
         assertThat(without.exitCode()).isEqualTo(2);
         assertThat(without.err()).contains("401").contains("GRANTWATCH_HTTP_APIKEY");
@@ -175,7 +150,7 @@ class CommandLineTest {
 
     @Test
     void grantsAddListShowAndRemove() throws IOException {
-        SimGrant sim = simulator.newGrant();
+        SimGrant sim = grantwatch.simulator().newGrant();
         sim.setSites(List.of(ALPHA, BETA));
         long id = addHealthyGrant(sim, "crud-user");
 
@@ -197,7 +172,7 @@ class CommandLineTest {
 
     @Test
     void theTokenCanComeFromAFileOrWithAWarningFromTheCommandLine() throws IOException {
-        SimGrant fromFile = simulator.newGrant();
+        SimGrant fromFile = grantwatch.simulator().newGrant();
         tokens.add(fromFile.accessToken());
         Path file = dir.resolve("token.txt");
         Files.writeString(file, fromFile.accessToken() + "\n");
@@ -205,7 +180,7 @@ class CommandLineTest {
         assertThat(added.exitCode()).as(added.err()).isZero();
         assertThat(added.err()).isEmpty();
 
-        SimGrant fromArgument = simulator.newGrant();
+        SimGrant fromArgument = grantwatch.simulator().newGrant();
         tokens.add(fromArgument.accessToken());
         Result warned = run("grants", "add", "--config", config.toString(), "--access-token", fromArgument.accessToken());
         assertThat(warned.exitCode()).isZero();
@@ -222,7 +197,7 @@ class CommandLineTest {
 
     @Test
     void checkExitsWith1WhenThePreflightRefuses() {
-        SimGrant sim = simulator.newGrant();
+        SimGrant sim = grantwatch.simulator().newGrant();
         sim.setSites(List.of(ALPHA));
         String id = String.valueOf(addHealthyGrant(sim, "preflight-user"));
 
@@ -244,13 +219,13 @@ class CommandLineTest {
 
     @Test
     void historyShowsEachStateWithItsTimesAndTheStatusChanges() {
-        SimGrant sim = simulator.newGrant();
+        SimGrant sim = grantwatch.simulator().newGrant();
         sim.setSites(List.of(ALPHA));
         long id = addHealthyGrant(sim, "history-user");
         sim.setScopes(ALPHA.cloudId(), "read:jira-work");
-        assertThat(api.post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
+        assertThat(grantwatch.api().post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
         sim.expireAccessToken();
-        assertThat(api.post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
+        assertThat(grantwatch.api().post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
 
         Result history = run("history", String.valueOf(id), "--config", config.toString());
         assertThat(history.exitCode()).as(history.err()).isZero();
@@ -267,7 +242,7 @@ class CommandLineTest {
 
     @Test
     void eventsTailPrintsTheFeedAndFollowsIt() throws Exception {
-        SimGrant sim = simulator.newGrant();
+        SimGrant sim = grantwatch.simulator().newGrant();
         sim.setSites(List.of(ALPHA, BETA));
         long id = addHealthyGrant(sim, "tail-user");
         String grant = String.valueOf(id);
@@ -286,13 +261,18 @@ class CommandLineTest {
             }
         })).containsOnly("site.granted");
 
-        // Following from now: only what happens after the start, filtered by type.
+        // From now: what happened before the start is not printed.
+        Result fromNow = run("events", "tail", "--no-follow", "--grant", grant, "--config", config.toString());
+        assertThat(fromNow.exitCode()).as(fromNow.err()).isZero();
+        assertThat(fromNow.out()).isEmpty();
+
+        // Following, from a cursor taken before the change so that no start-up race can miss it, filtered by type.
+        String cursor = grantwatch.api().get("/v1/events?grantId=" + id).json().get("nextCursor").asText();
         CompletableFuture<Result> follower = CompletableFuture.supplyAsync(() -> run("events", "tail", "--grant", grant,
-                "--type", "site.revoked", "--count", "1", "--wait", "PT5S", "--config", config.toString()));
-        Thread.sleep(1000);
+                "--after", cursor, "--type", "site.revoked", "--count", "1", "--wait", "PT5S", "--config", config.toString()));
         sim.setScopes(ALPHA.cloudId(), "read:jira-work");
         sim.removeSite(BETA.cloudId());
-        assertThat(api.post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
+        assertThat(grantwatch.api().post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
         Result followed = follower.get(30, TimeUnit.SECONDS);
         assertThat(followed.exitCode()).as(followed.err()).isZero();
         assertThat(followed.out().lines()).singleElement().satisfies(line -> assertThat(line)

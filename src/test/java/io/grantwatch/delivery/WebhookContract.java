@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grantwatch.Application;
-import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
-import io.grantwatch.testing.AppHarness;
+import io.grantwatch.testing.GrantwatchExtension;
 import io.grantwatch.testing.Receiver;
-import io.grantwatch.testing.TestDatabase;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Webhooks end to end: the real application on a real database, grants changing in the Atlassian
@@ -37,52 +32,21 @@ abstract class WebhookContract {
     static final SimSite ALPHA = SimSite.of("Alpha", "read:jira-work", "write:jira-work");
     static final List<String> SCOPES = List.of("read:jira-work", "write:jira-work", "read:jira-user", "manage:jira-project");
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final GrantwatchExtension grantwatch = GrantwatchExtension.create()
+            .env("GRANTWATCH_HTTP_APIKEY", API_KEY)
+            .env("GRANTWATCH_DELIVERY_INITIALBACKOFF", "PT0.05S")
+            .env("GRANTWATCH_DELIVERY_MAXBACKOFF", "PT0.2S")
+            .env("GRANTWATCH_DELIVERY_MAXATTEMPTS", "4")
+            .env("GRANTWATCH_DELIVERY_REQUESTTIMEOUT", "PT0.5S")
+            .env("GRANTWATCH_DELIVERY_POLLINTERVAL", "PT0.1S")
+            .env("GRANTWATCH_DELIVERY_LEASE", "PT3S");
 
-    static AtlassianSimulator simulator;
-    static TestDatabase database;
-    static Application app;
-    static ApiClient api;
     final List<Receiver> receivers = new ArrayList<>();
 
-    abstract TestDatabase newDatabase();
-
-    @BeforeEach
-    void startApp() {
-        if (app == null) {
-            simulator = AtlassianSimulator.start();
-            database = newDatabase();
-            Map<String, String> env = AppHarness.environment(database, simulator, dataDir);
-            env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
-            env.put("GRANTWATCH_DELIVERY_INITIALBACKOFF", "PT0.05S");
-            env.put("GRANTWATCH_DELIVERY_MAXBACKOFF", "PT0.2S");
-            env.put("GRANTWATCH_DELIVERY_MAXATTEMPTS", "4");
-            env.put("GRANTWATCH_DELIVERY_REQUESTTIMEOUT", "PT0.5S");
-            env.put("GRANTWATCH_DELIVERY_POLLINTERVAL", "PT0.1S");
-            env.put("GRANTWATCH_DELIVERY_LEASE", "PT3S");
-            app = AppHarness.start(env);
-            api = new ApiClient(app.port(), API_KEY);
-        }
-    }
-
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void stopReceivers() {
         receivers.forEach(Receiver::close);
-    }
-
-    @AfterAll
-    static void stopAll() {
-        if (app != null) {
-            app.close();
-            app = null;
-        }
-        if (database != null) {
-            database.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
     }
 
     // ---- helpers ----
@@ -96,7 +60,7 @@ abstract class WebhookContract {
     record Subscribed(long id, String secret) {}
 
     static Subscribed subscribe(Map<String, Object> body) {
-        ApiClient.Response response = api.post("/v1/webhooks", body);
+        ApiClient.Response response = grantwatch.api().post("/v1/webhooks", body);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return new Subscribed(response.json().get("id").asLong(), response.json().get("secret").asText());
     }
@@ -110,27 +74,27 @@ abstract class WebhookContract {
         /** Changes the grant's scopes on its one site and checks it: one site.scopes_changed. */
         void changeScopes(int round) {
             sim.setScopes(ALPHA.cloudId(), SCOPES.get(round % SCOPES.size()), SCOPES.get((round + 1) % SCOPES.size()));
-            assertThat(api.post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
+            assertThat(grantwatch.api().post("/v1/grants/" + id + "/check", null).status()).isEqualTo(200);
         }
     }
 
     static SimGrantRef grant() {
-        SimGrant sim = simulator.newGrant();
+        SimGrant sim = grantwatch.simulator().newGrant();
         sim.setSites(List.of(ALPHA));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("accessToken", sim.accessToken());
         body.put("expiresIn", 3600);
         body.put("label", "user " + sim.id());
-        ApiClient.Response created = api.post("/v1/grants", body);
+        ApiClient.Response created = grantwatch.api().post("/v1/grants", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         long id = created.json().get("id").asLong();
-        await().atMost(MAX_WAIT).until(() -> api.get("/v1/grants/" + id).json().get("status").asText().equals("HEALTHY"));
+        await().atMost(MAX_WAIT).until(() -> grantwatch.api().get("/v1/grants/" + id).json().get("status").asText().equals("HEALTHY"));
         return new SimGrantRef(sim, id);
     }
 
     static List<Long> feedIds(long grantId) {
         List<Long> ids = new ArrayList<>();
-        api.get("/v1/events?limit=1000&grantId=" + grantId).json().get("events").forEach(event -> ids.add(event.get("id").asLong()));
+        grantwatch.api().get("/v1/events?limit=1000&grantId=" + grantId).json().get("events").forEach(event -> ids.add(event.get("id").asLong()));
         return ids;
     }
 
@@ -140,12 +104,12 @@ abstract class WebhookContract {
 
     static List<JsonNode> deliveries(long webhookId) {
         List<JsonNode> log = new ArrayList<>();
-        api.get("/v1/webhooks/" + webhookId + "/deliveries?limit=1000").json().get("deliveries").forEach(log::add);
+        grantwatch.api().get("/v1/webhooks/" + webhookId + "/deliveries?limit=1000").json().get("deliveries").forEach(log::add);
         return log.reversed();
     }
 
     static JsonNode webhook(long id) {
-        return api.get("/v1/webhooks/" + id).json();
+        return grantwatch.api().get("/v1/webhooks/" + id).json();
     }
 
     static void assertError(ApiClient.Response response, int status, String code) {
@@ -159,41 +123,41 @@ abstract class WebhookContract {
     @Test
     void subscriptionsAreValidatedAndTheirSecretIsShownOnlyOnce() {
         SimGrantRef grant = grant();
-        assertError(api.post("/v1/webhooks", Map.of("url", "ftp://example.com/x")), 400, "invalid_field");
-        assertError(api.post("/v1/webhooks", Map.of("url", "/relative")), 400, "invalid_field");
-        assertError(api.post("/v1/webhooks", Map.of("types", List.of("site.granted"))), 400, "missing_field");
-        assertError(api.post("/v1/webhooks", Map.of("url", "https://x.example", "types", List.of("site.exploded"))), 400,
+        assertError(grantwatch.api().post("/v1/webhooks", Map.of("url", "ftp://example.com/x")), 400, "invalid_field");
+        assertError(grantwatch.api().post("/v1/webhooks", Map.of("url", "/relative")), 400, "invalid_field");
+        assertError(grantwatch.api().post("/v1/webhooks", Map.of("types", List.of("site.granted"))), 400, "missing_field");
+        assertError(grantwatch.api().post("/v1/webhooks", Map.of("url", "https://x.example", "types", List.of("site.exploded"))), 400,
                 "invalid_field");
-        assertError(api.post("/v1/webhooks", Map.of("url", "https://x.example", "types", "site.granted")), 400,
+        assertError(grantwatch.api().post("/v1/webhooks", Map.of("url", "https://x.example", "types", "site.granted")), 400,
                 "invalid_field");
-        assertError(api.post("/v1/webhooks", Map.of("url", "https://x.example", "grantIds", List.of(99_999_999))), 400,
+        assertError(grantwatch.api().post("/v1/webhooks", Map.of("url", "https://x.example", "grantIds", List.of(99_999_999))), 400,
                 "invalid_field");
-        assertError(api.post("/v1/webhooks", Map.of("url", "https://x.example", "format", "teams")), 400, "invalid_field");
-        assertError(api.post("/v1/webhooks", Map.of("url", "https://x.example", "secret", "mine")), 400, "unknown_field");
-        assertError(api.post("/v1/webhooks", "{not json"), 400, "malformed_body");
-        assertError(api.get("/v1/webhooks/123456789"), 404, "not_found");
-        assertError(api.get("/v1/webhooks/abc/deliveries"), 404, "not_found");
-        assertError(api.delete("/v1/webhooks/123456789"), 404, "not_found");
-        assertError(api.get("/v1/webhooks?limit=0"), 400, "invalid_parameter");
-        assertError(new ApiClient(app.port(), null).get("/v1/webhooks"), 401, "unauthorized");
+        assertError(grantwatch.api().post("/v1/webhooks", Map.of("url", "https://x.example", "format", "teams")), 400, "invalid_field");
+        assertError(grantwatch.api().post("/v1/webhooks", Map.of("url", "https://x.example", "secret", "mine")), 400, "unknown_field");
+        assertError(grantwatch.api().post("/v1/webhooks", "{not json"), 400, "malformed_body");
+        assertError(grantwatch.api().get("/v1/webhooks/123456789"), 404, "not_found");
+        assertError(grantwatch.api().get("/v1/webhooks/abc/deliveries"), 404, "not_found");
+        assertError(grantwatch.api().delete("/v1/webhooks/123456789"), 404, "not_found");
+        assertError(grantwatch.api().get("/v1/webhooks?limit=0"), 400, "invalid_parameter");
+        assertError(new ApiClient(grantwatch.app().port(), null).get("/v1/webhooks"), 401, "unauthorized");
 
         Subscribed created = subscribe(Map.of("url", "https://hooks.example.com/in", "types", List.of("site.revoked"),
                 "grantIds", List.of(grant.id())));
         assertThat(created.secret()).startsWith("whsec_");
         assertThat(Base64.getDecoder().decode(created.secret().substring(6)).length).isGreaterThanOrEqualTo(24);
-        assertError(api.post("/v1/webhooks/" + created.id() + "/redeliver?from=-3", null), 400, "invalid_cursor");
-        assertError(api.post("/v1/webhooks/" + created.id() + "/redeliver?from=999999999", null), 400, "invalid_parameter");
+        assertError(grantwatch.api().post("/v1/webhooks/" + created.id() + "/redeliver?from=-3", null), 400, "invalid_cursor");
+        assertError(grantwatch.api().post("/v1/webhooks/" + created.id() + "/redeliver?from=999999999", null), 400, "invalid_parameter");
 
-        String listed = api.get("/v1/webhooks?limit=1000").body();
+        String listed = grantwatch.api().get("/v1/webhooks?limit=1000").body();
         assertThat(listed).contains("https://hooks.example.com/in").doesNotContain(created.secret()).doesNotContain("whsec_");
         JsonNode view = webhook(created.id());
         assertThat(view.get("types")).hasSize(1);
         assertThat(view.get("failing").asBoolean()).isFalse();
         assertThat(view.has("secret")).isFalse();
 
-        assertThat(api.delete("/v1/webhooks/" + created.id()).status()).isEqualTo(204);
-        assertError(api.get("/v1/webhooks/" + created.id()), 404, "not_found");
-        assertThat(api.get("/v1/webhooks?limit=1000").body()).doesNotContain("https://hooks.example.com/in");
+        assertThat(grantwatch.api().delete("/v1/webhooks/" + created.id()).status()).isEqualTo(204);
+        assertError(grantwatch.api().get("/v1/webhooks/" + created.id()), 404, "not_found");
+        assertThat(grantwatch.api().get("/v1/webhooks?limit=1000").body()).doesNotContain("https://hooks.example.com/in");
     }
 
     @Test
@@ -310,23 +274,27 @@ abstract class WebhookContract {
         await().atMost(MAX_WAIT).until(() -> webhook(subscription.id()).get("failing").asBoolean());
         assertThat(deliveries(subscription.id())).hasSize(4);
         assertThat(webhook(subscription.id()).get("lastError").asText()).startsWith("HTTP 503");
-        assertThat(api.get("/metrics").body()).contains("grantwatch_webhook_subscriptions_failing")
+        assertThat(grantwatch.api().get("/metrics").body()).contains("grantwatch_webhook_subscriptions_failing")
                 .contains("grantwatch_webhook_gave_up_total");
 
+        // A second subscriber to the same grant: once it has the new event, the failing one would have had it too.
+        Receiver witness = receiver();
+        subscribe(witness, grant);
         grant.changeScopes(2);
         List<Long> events = feedIds(grant.id()).subList(1, 3);
-        sleep(Duration.ofMillis(500));
+        await().atMost(MAX_WAIT).until(() -> witness.requests().size() >= 1);
+        assertThat(eventIds(witness.requests())).containsExactly(events.get(1));
         assertThat(receiver.requests()).hasSize(4);
 
         receiver.behave(request -> Receiver.Answer.OK);
-        ApiClient.Response resumed = api.post("/v1/webhooks/" + subscription.id() + "/redeliver", null);
+        ApiClient.Response resumed = grantwatch.api().post("/v1/webhooks/" + subscription.id() + "/redeliver", null);
         assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
         assertThat(resumed.json().get("failing").asBoolean()).isFalse();
         await().atMost(MAX_WAIT).until(() -> receiver.requests().size() >= 6);
         assertThat(eventIds(receiver.requests()).subList(4, 6)).containsExactlyElementsOf(events);
 
         // From an earlier event: both are sent again, with the webhook-ids they had.
-        assertThat(api.post("/v1/webhooks/" + subscription.id() + "/redeliver?from=" + events.get(0), null).status())
+        assertThat(grantwatch.api().post("/v1/webhooks/" + subscription.id() + "/redeliver?from=" + events.get(0), null).status())
                 .isEqualTo(200);
         await().atMost(MAX_WAIT).until(() -> receiver.requests().size() >= 8);
         List<Receiver.Request> again = receiver.requests().subList(6, 8);
@@ -339,7 +307,7 @@ abstract class WebhookContract {
         Receiver receiver = receiver();
         SimGrantRef grant = grant();
         Subscribed subscription = subscribe(receiver, grant);
-        ApiClient.Response rotated = api.post("/v1/webhooks/" + subscription.id() + "/rotate-secret", null);
+        ApiClient.Response rotated = grantwatch.api().post("/v1/webhooks/" + subscription.id() + "/rotate-secret", null);
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
         String newSecret = rotated.json().get("secret").asText();
         assertThat(newSecret).startsWith("whsec_").isNotEqualTo(subscription.secret());
@@ -358,7 +326,7 @@ abstract class WebhookContract {
         SimGrantRef grant = grant();
         subscribe(Map.of("url", receiver.url(), "format", "slack", "grantIds", List.of(grant.id())));
         grant.sim.removeSite(ALPHA.cloudId());
-        api.post("/v1/grants/" + grant.id() + "/check", null);
+        grantwatch.api().post("/v1/grants/" + grant.id() + "/check", null);
         await().atMost(MAX_WAIT).until(() -> receiver.requests().size() >= 1);
         Receiver.Request request = receiver.requests().getFirst();
         assertThat(request.header("content-type")).isEqualTo("application/json");
@@ -374,27 +342,30 @@ abstract class WebhookContract {
         SimGrantRef grant = grant();
         Subscribed subscription = subscribe(Map.of("url", receiver.url(), "types", List.of("site.revoked"),
                 "grantIds", List.of(grant.id())));
+        // The same subscription, never deleted: what it hears, the deleted one would have heard by then.
+        Receiver witness = receiver();
+        subscribe(Map.of("url", witness.url(), "types", List.of("site.revoked"), "grantIds", List.of(grant.id())));
         grant.changeScopes(1);
         grant.sim.removeSite(ALPHA.cloudId());
-        api.post("/v1/grants/" + grant.id() + "/check", null);
+        grantwatch.api().post("/v1/grants/" + grant.id() + "/check", null);
         await().atMost(MAX_WAIT).until(() -> receiver.requests().size() >= 1);
         assertThat(receiver.requests()).singleElement().satisfies(request ->
                 assertThat(request.json().get("type").asText()).isEqualTo("site.revoked"));
-        String metrics = api.get("/metrics").body();
+        String metrics = grantwatch.api().get("/metrics").body();
         assertThat(metrics).contains("grantwatch_webhook_attempts_total{outcome=\"delivered\"}")
                 .contains("grantwatch_webhook_lag_events").contains("grantwatch_webhook_duration_seconds");
 
-        assertThat(api.delete("/v1/webhooks/" + subscription.id()).status()).isEqualTo(204);
+        assertThat(grantwatch.api().delete("/v1/webhooks/" + subscription.id()).status()).isEqualTo(204);
         grant.sim.addSite(ALPHA);
-        api.post("/v1/grants/" + grant.id() + "/check", null);
+        grantwatch.api().post("/v1/grants/" + grant.id() + "/check", null);
         grant.sim.removeSite(ALPHA.cloudId());
-        api.post("/v1/grants/" + grant.id() + "/check", null);
-        sleep(Duration.ofMillis(800));
+        grantwatch.api().post("/v1/grants/" + grant.id() + "/check", null);
+        await().atMost(MAX_WAIT).until(() -> witness.requests().size() >= 2);
         assertThat(receiver.requests()).hasSize(1);
     }
 
     private static long subscription(Receiver receiver) {
-        for (JsonNode webhook : api.get("/v1/webhooks?limit=1000").json().get("webhooks")) {
+        for (JsonNode webhook : grantwatch.api().get("/v1/webhooks?limit=1000").json().get("webhooks")) {
             if (webhook.get("format").asText().equals("slack") && webhook.get("url").asText().startsWith("http://127.0.0.1:"
                     + receiver.url().split(":")[2].split("/")[0])) {
                 return webhook.get("id").asLong();
@@ -403,12 +374,4 @@ abstract class WebhookContract {
         throw new AssertionError("no slack webhook for " + receiver.url());
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

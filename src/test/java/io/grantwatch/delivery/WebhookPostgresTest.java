@@ -1,10 +1,6 @@
 package io.grantwatch.delivery;
 
-import io.grantwatch.testing.TestDatabase;
+import io.grantwatch.testing.OnPostgres;
 
-class WebhookPostgresTest extends WebhookContract {
-    @Override
-    TestDatabase newDatabase() {
-        return TestDatabase.postgres();
-    }
-}
+@OnPostgres
+class WebhookPostgresTest extends WebhookContract {}

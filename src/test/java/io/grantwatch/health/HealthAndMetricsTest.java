@@ -4,30 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grantwatch.Application;
 import io.grantwatch.check.CheckMetrics;
-import io.grantwatch.config.ConfigLoader;
-import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
-import io.grantwatch.testing.TestDatabase;
+import io.grantwatch.testing.GrantwatchExtension;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** /health and /metrics of a real daemon on H2, over HTTP. */
@@ -35,31 +30,14 @@ class HealthAndMetricsTest {
     @TempDir
     static Path dir;
 
-    static AtlassianSimulator simulator;
-    static TestDatabase database;
-    static Application app;
+    @RegisterExtension
+    static final GrantwatchExtension grantwatch = GrantwatchExtension.create().settableClock();
+
     static ApiClient anonymous;
 
     @BeforeAll
-    static void start() {
-        simulator = AtlassianSimulator.start();
-        database = TestDatabase.h2();
-        app = Application.start(ConfigLoader.fromEnvironment(Map.of(
-                "GRANTWATCH_DATABASE_URL", database.url(),
-                "GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]),
-                "GRANTWATCH_ATLASSIAN_APIBASEURL", simulator.baseUrl().toString(),
-                "GRANTWATCH_HTTP_PORT", "0",
-                "GRANTWATCH_HTTP_HOST", "127.0.0.1",
-                "GRANTWATCH_HTTP_APIKEY", "metrics-key",
-                "GRANTWATCH_POLLING_INTERVAL", "PT1H")), Clock.systemUTC());
-        anonymous = new ApiClient(app.port(), null);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-        database.close();
-        simulator.close();
+    static void anonymousClient() {
+        anonymous = new ApiClient(grantwatch.app().port(), null);
     }
 
     @Test
@@ -80,16 +58,17 @@ class HealthAndMetricsTest {
 
     @Test
     void metricsHaveChecksGrantsEventsLatencyAndTheJvm() throws Exception {
-        SimGrant sim = simulator.newGrant();
+        SimGrant sim = grantwatch.simulator().newGrant();
         sim.setSites(List.of(SimSite.of("Metrics", "read:jira-work")));
-        ApiClient api = new ApiClient(app.port(), "metrics-key");
+        ApiClient api = grantwatch.api();
         long id = api.post("/v1/grants", Map.of("accessToken", sim.accessToken())).json().get("id").asLong();
         await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/grants/" + id).json().get("status").asText().equals("HEALTHY"));
 
-        // The gauge counts at most every 5 seconds.
-        await().atMost(Duration.ofSeconds(15)).until(() -> anonymous.get("/metrics").body().contains("grantwatch_grants{status=\"HEALTHY\"} 1"));
+        // The gauge counts at most every 5 seconds: then the new grant is in it.
+        grantwatch.clock().tick(Duration.ofSeconds(5));
         String metrics = anonymous.get("/metrics").body();
         assertThat(metrics)
+                .contains("grantwatch_grants{status=\"HEALTHY\"} 1")
                 .contains("grantwatch_grants{status=\"PENDING\"}")
                 .contains("grantwatch_checks_total{outcome=\"valid\"}")
                 .contains("grantwatch_checks_total{outcome=\"transient\"} 0")

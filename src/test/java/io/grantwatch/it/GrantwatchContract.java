@@ -4,86 +4,54 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grantwatch.Application;
-import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
-import io.grantwatch.testing.AppHarness;
-import io.grantwatch.testing.TestDatabase;
-import java.nio.file.Path;
+import io.grantwatch.testing.GrantwatchExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The daemon end to end, as an integration sees it: the real application on a real database,
  * polling the Atlassian simulator over HTTP, driven through its REST API. Extended once per database.
  */
 abstract class GrantwatchContract {
-    static final String API_KEY = AppHarness.API_KEY;
     static final SimSite ALPHA = SimSite.of("Alpha", "read:jira-work", "write:jira-work", "read:jira-user");
     static final SimSite BETA = SimSite.of("Beta", "read:confluence-content.all", "write:confluence-content");
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final GrantwatchExtension grantwatch = GrantwatchExtension.create().env("GRANTWATCH_POLLING_DEGRADEDAFTER", "2");
 
-    static AtlassianSimulator simulator;
-    static TestDatabase database;
-    static Application app;
-    static ApiClient api;
     /** Every answer the API gave in this class, to search for tokens at the end. */
     static final List<String> answers = new ArrayList<>();
     static final List<String> tokens = new ArrayList<>();
 
-    abstract TestDatabase newDatabase();
-
-    @BeforeAll
-    static void startSimulator() {
-        simulator = AtlassianSimulator.start();
-    }
-
     @BeforeEach
-    void startApp() {
-        if (app == null) {
-            database = newDatabase();
-            Map<String, String> env = AppHarness.environment(database, simulator, dataDir);
-            env.put("GRANTWATCH_POLLING_DEGRADEDAFTER", "2");
-            app = AppHarness.start(env);
-            api = new ApiClient(app.port(), API_KEY);
-        }
-        simulator.clearFaults();
-        simulator.setRetryAfter(Duration.ofMillis(100));
+    void resetSimulator() {
+        grantwatch.simulator().clearFaults();
+        grantwatch.simulator().setRetryAfter(Duration.ofMillis(100));
     }
 
     @AfterAll
-    static void stopAll() {
+    static void noAnswerHeldAToken() {
         try {
-            if (app != null) {
+            // Without an application (PostgreSQL skipped) there is nothing to search.
+            if (grantwatch.app() != null) {
                 assertThat(tokens).isNotEmpty();
             }
             for (String token : tokens) {
                 assertThat(answers).noneMatch(answer -> answer.contains(token));
             }
         } finally {
-            if (app != null) {
-                app.close();
-                app = null;
-            }
-            if (database != null) {
-                database.close();
-            }
-            simulator.close();
             answers.clear();
             tokens.clear();
         }
@@ -105,7 +73,7 @@ abstract class GrantwatchContract {
             body.put("externalId", externalId);
         }
         body.put("label", "user " + grant.id());
-        ApiClient.Response response = call(api.post("/v1/grants", body));
+        ApiClient.Response response = call(grantwatch.api().post("/v1/grants", body));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json();
     }
@@ -117,17 +85,17 @@ abstract class GrantwatchContract {
     }
 
     static JsonNode grant(long id) {
-        return call(api.get("/v1/grants/" + id)).json();
+        return call(grantwatch.api().get("/v1/grants/" + id)).json();
     }
 
     static JsonNode check(long id) {
-        ApiClient.Response response = call(api.post("/v1/grants/" + id + "/check", null));
+        ApiClient.Response response = call(grantwatch.api().post("/v1/grants/" + id + "/check", null));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
 
     static List<JsonNode> events(long grantId) {
-        JsonNode page = call(api.get("/v1/events?grantId=" + grantId + "&limit=1000")).json();
+        JsonNode page = call(grantwatch.api().get("/v1/events?grantId=" + grantId + "&limit=1000")).json();
         return StreamSupport.stream(page.get("events").spliterator(), false).toList();
     }
 
@@ -145,7 +113,7 @@ abstract class GrantwatchContract {
     }
 
     static SimGrant simGrant(SimSite... sites) {
-        SimGrant grant = simulator.newGrant();
+        SimGrant grant = grantwatch.simulator().newGrant();
         grant.setSites(List.of(sites));
         return grant;
     }
@@ -185,7 +153,7 @@ abstract class GrantwatchContract {
             check(id); // the simulator shuffles entries and scopes, and splits sites per product, on every answer
         }
         assertThat(types(events(id))).containsExactly("site.granted", "site.granted");
-        JsonNode snapshots = call(api.get("/v1/grants/" + id + "/snapshots")).json().get("snapshots");
+        JsonNode snapshots = call(grantwatch.api().get("/v1/grants/" + id + "/snapshots")).json().get("snapshots");
         assertThat(snapshots).hasSize(1);
         assertThat(snapshots.get(0).get("lastSeenAt").asText()).isGreaterThanOrEqualTo(snapshots.get(0).get("firstSeenAt").asText());
     }
@@ -218,7 +186,7 @@ abstract class GrantwatchContract {
         assertThat(revoked.get("data").get("scopes")).hasSize(2);
         assertThat(events.get(4).get("data").get("name").get("after").asText()).isEqualTo("Alpha Renamed");
 
-        JsonNode snapshots = call(api.get("/v1/grants/" + id + "/snapshots")).json().get("snapshots");
+        JsonNode snapshots = call(grantwatch.api().get("/v1/grants/" + id + "/snapshots")).json().get("snapshots");
         assertThat(snapshots).hasSize(4);
         assertThat(snapshots.get(0).get("sites")).hasSize(1); // newest first
         assertThat(snapshots.get(3).get("sites")).hasSize(2);
@@ -244,7 +212,7 @@ abstract class GrantwatchContract {
         assertThat(degraded.get("status").asText()).isEqualTo("DEGRADED");
         assertThat(degraded.get("sites")).hasSize(1);
         assertThat(degraded.get("stale").asBoolean()).isTrue();
-        JsonNode access = call(api.get("/v1/grants/" + id + "/access?cloudId=" + ALPHA.cloudId() + "&scope=read:jira-work")).json();
+        JsonNode access = call(grantwatch.api().get("/v1/grants/" + id + "/access?cloudId=" + ALPHA.cloudId() + "&scope=read:jira-work")).json();
         assertThat(access.get("allowed").asBoolean()).isTrue();
         assertThat(access.get("stale").asBoolean()).isTrue();
 
@@ -258,7 +226,7 @@ abstract class GrantwatchContract {
         SimGrant other = simGrant(BETA);
         long limitedId = registerHealthy(limited).get("id").asLong();
         long otherId = registerHealthy(other).get("id").asLong();
-        simulator.setRetryAfter(Duration.ofSeconds(1));
+        grantwatch.simulator().setRetryAfter(Duration.ofSeconds(1));
         limited.failNext(1, Fault.RATE_LIMITED);
         long start = System.nanoTime();
         JsonNode afterLimit = check(limitedId);
@@ -267,7 +235,7 @@ abstract class GrantwatchContract {
         assertThat(check(otherId).get("status").asText()).isEqualTo("HEALTHY");
         // The other grant's call waited for the Retry-After (a lower bound: a busy machine only makes it later).
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
-        assertThat(new ApiClient(app.port(), null).get("/metrics").body()).contains("grantwatch_ratelimit_signals_total");
+        assertThat(new ApiClient(grantwatch.app().port(), null).get("/metrics").body()).contains("grantwatch_ratelimit_signals_total");
     }
 
     @Test
@@ -283,7 +251,7 @@ abstract class GrantwatchContract {
 
         sim.consentAgain();
         tokens.add(sim.accessToken());
-        ApiClient.Response replaced = call(api.put("/v1/grants/" + id + "/tokens",
+        ApiClient.Response replaced = call(grantwatch.api().put("/v1/grants/" + id + "/tokens",
                 Map.of("accessToken", sim.accessToken(), "expiresIn", 3600)));
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
         assertThat(replaced.json().get("status").asText()).isEqualTo("HEALTHY");
@@ -296,7 +264,7 @@ abstract class GrantwatchContract {
         JsonNode grant = registerHealthy(sim);
         assertThat(grant.get("sites")).isEmpty();
         assertThat(events(grant.get("id").asLong())).isEmpty();
-        JsonNode access = call(api.get("/v1/grants/" + grant.get("id").asLong() + "/access?cloudId=" + ALPHA.cloudId())).json();
+        JsonNode access = call(grantwatch.api().get("/v1/grants/" + grant.get("id").asLong() + "/access?cloudId=" + ALPHA.cloudId())).json();
         assertThat(access.get("reason").asText()).isEqualTo("site_not_granted");
     }
 
@@ -306,22 +274,22 @@ abstract class GrantwatchContract {
         long id = registerHealthy(sim).get("id").asLong();
         String base = "/v1/grants/" + id + "/access?cloudId=";
 
-        JsonNode ok = call(api.get(base + ALPHA.cloudId() + "&scope=read:jira-work&scope=write:jira-work")).json();
+        JsonNode ok = call(grantwatch.api().get(base + ALPHA.cloudId() + "&scope=read:jira-work&scope=write:jira-work")).json();
         assertThat(ok.get("allowed").asBoolean()).isTrue();
         assertThat(ok.get("reason").asText()).isEqualTo("ok");
         assertThat(ok.get("stale").asBoolean()).isFalse();
         assertThat(ok.get("status").asText()).isEqualTo("HEALTHY");
         assertThat(ok.get("checkedAt").isNull()).isFalse();
 
-        JsonNode missing = call(api.get(base + ALPHA.cloudId() + "&scope=read:jira-work&scope=manage:jira-project")).json();
+        JsonNode missing = call(grantwatch.api().get(base + ALPHA.cloudId() + "&scope=read:jira-work&scope=manage:jira-project")).json();
         assertThat(missing.get("allowed").asBoolean()).isFalse();
         assertThat(missing.get("reason").asText()).isEqualTo("scope_missing");
         assertThat(missing.get("missingScopes").toString()).isEqualTo("[\"manage:jira-project\"]");
 
-        JsonNode otherSite = call(api.get(base + BETA.cloudId())).json();
+        JsonNode otherSite = call(grantwatch.api().get(base + BETA.cloudId())).json();
         assertThat(otherSite.get("reason").asText()).isEqualTo("site_not_granted");
 
-        assertThat(call(api.get("/v1/grants/" + id + "/access")).status()).isEqualTo(400);
+        assertThat(call(grantwatch.api().get("/v1/grants/" + id + "/access")).status()).isEqualTo(400);
     }
 
     @Test
@@ -331,7 +299,7 @@ abstract class GrantwatchContract {
         sim.failNext(1, Fault.SERVER_ERROR);
         long id = register(sim, null).get("id").asLong();
         await().atMost(Duration.ofSeconds(20)).until(() -> sim.requestCount() >= 1 && !grant(id).get("lastCheckedAt").isNull());
-        JsonNode access = call(api.get("/v1/grants/" + id + "/access?cloudId=" + ALPHA.cloudId())).json();
+        JsonNode access = call(grantwatch.api().get("/v1/grants/" + id + "/access?cloudId=" + ALPHA.cloudId())).json();
         assertThat(access.get("status").asText()).isEqualTo("PENDING");
         assertThat(access.get("reason").asText()).isEqualTo("unknown");
         assertThat(access.get("allowed").asBoolean()).isFalse();
@@ -341,43 +309,43 @@ abstract class GrantwatchContract {
     void badInputGetsAClearErrorAndChangesNothing() {
         SimGrant sim = simGrant(ALPHA);
         long id = registerHealthy(sim).get("id").asLong();
-        String before = call(api.get("/v1/grants?limit=1000")).body();
-        int eventsBefore = call(api.get("/v1/events?limit=1000")).json().get("events").size();
+        String before = call(grantwatch.api().get("/v1/grants?limit=1000")).body();
+        int eventsBefore = call(grantwatch.api().get("/v1/events?limit=1000")).json().get("events").size();
 
-        assertError(api.post("/v1/grants", "{not json"), 400, "malformed_body");
-        assertError(api.post("/v1/grants", "[1,2]"), 400, "malformed_body");
-        assertError(api.post("/v1/grants", Map.of("accessToken", 42)), 400, "invalid_field");
-        assertError(api.post("/v1/grants", Map.of("label", "no token")), 400, "missing_field");
-        assertError(api.post("/v1/grants", Map.of("accessToken", "x", "expiresIn", "soon")), 400, "invalid_field");
-        assertError(api.post("/v1/grants", Map.of("accessToken", "x", "expiresIn", -5)), 400, "invalid_field");
-        assertError(api.post("/v1/grants", Map.of("accessToken", "x", "expiresAt", "tomorrow")), 400, "invalid_field");
-        assertError(api.post("/v1/grants", Map.of("accessToken", "x", "acessToken", "typo")), 400, "unknown_field");
-        assertError(api.post("/v1/grants", "{\"accessToken\": \"" + "x".repeat(200_000) + "\"}"), 413, "payload_too_large");
-        assertError(api.put("/v1/grants/" + id + "/tokens", Map.of("refreshToken", "only")), 400, "missing_field");
-        assertError(api.get("/v1/grants/999999999"), 404, "not_found");
-        assertError(api.get("/v1/grants/not-a-number"), 404, "not_found");
-        assertError(api.delete("/v1/grants/999999999"), 404, "not_found");
-        assertError(api.post("/v1/grants/999999999/check", null), 404, "not_found");
-        assertError(api.get("/v1/grants?limit=0"), 400, "invalid_parameter");
-        assertError(api.get("/v1/grants?limit=1001"), 400, "invalid_parameter");
-        assertError(api.get("/v1/grants?after=abc"), 400, "invalid_cursor");
-        assertError(api.get("/v1/events?after=-1"), 400, "invalid_cursor");
-        assertError(api.get("/v1/events?type=site.exploded"), 400, "invalid_parameter");
-        assertError(api.get("/v1/events?wait=forever"), 400, "invalid_parameter");
-        assertError(api.get("/v1/nothing-here"), 404, "not_found");
-        assertError(new ApiClient(app.port(), null).get("/v1/grants"), 401, "unauthorized");
-        assertError(new ApiClient(app.port(), "wrong").get("/v1/grants"), 401, "unauthorized");
+        assertError(grantwatch.api().post("/v1/grants", "{not json"), 400, "malformed_body");
+        assertError(grantwatch.api().post("/v1/grants", "[1,2]"), 400, "malformed_body");
+        assertError(grantwatch.api().post("/v1/grants", Map.of("accessToken", 42)), 400, "invalid_field");
+        assertError(grantwatch.api().post("/v1/grants", Map.of("label", "no token")), 400, "missing_field");
+        assertError(grantwatch.api().post("/v1/grants", Map.of("accessToken", "x", "expiresIn", "soon")), 400, "invalid_field");
+        assertError(grantwatch.api().post("/v1/grants", Map.of("accessToken", "x", "expiresIn", -5)), 400, "invalid_field");
+        assertError(grantwatch.api().post("/v1/grants", Map.of("accessToken", "x", "expiresAt", "tomorrow")), 400, "invalid_field");
+        assertError(grantwatch.api().post("/v1/grants", Map.of("accessToken", "x", "acessToken", "typo")), 400, "unknown_field");
+        assertError(grantwatch.api().post("/v1/grants", "{\"accessToken\": \"" + "x".repeat(200_000) + "\"}"), 413, "payload_too_large");
+        assertError(grantwatch.api().put("/v1/grants/" + id + "/tokens", Map.of("refreshToken", "only")), 400, "missing_field");
+        assertError(grantwatch.api().get("/v1/grants/999999999"), 404, "not_found");
+        assertError(grantwatch.api().get("/v1/grants/not-a-number"), 404, "not_found");
+        assertError(grantwatch.api().delete("/v1/grants/999999999"), 404, "not_found");
+        assertError(grantwatch.api().post("/v1/grants/999999999/check", null), 404, "not_found");
+        assertError(grantwatch.api().get("/v1/grants?limit=0"), 400, "invalid_parameter");
+        assertError(grantwatch.api().get("/v1/grants?limit=1001"), 400, "invalid_parameter");
+        assertError(grantwatch.api().get("/v1/grants?after=abc"), 400, "invalid_cursor");
+        assertError(grantwatch.api().get("/v1/events?after=-1"), 400, "invalid_cursor");
+        assertError(grantwatch.api().get("/v1/events?type=site.exploded"), 400, "invalid_parameter");
+        assertError(grantwatch.api().get("/v1/events?wait=forever"), 400, "invalid_parameter");
+        assertError(grantwatch.api().get("/v1/nothing-here"), 404, "not_found");
+        assertError(new ApiClient(grantwatch.app().port(), null).get("/v1/grants"), 401, "unauthorized");
+        assertError(new ApiClient(grantwatch.app().port(), "wrong").get("/v1/grants"), 401, "unauthorized");
 
-        assertThat(call(api.get("/v1/grants?limit=1000")).body()).isEqualTo(before);
-        assertThat(call(api.get("/v1/events?limit=1000")).json().get("events")).hasSize(eventsBefore);
-        assertThat(new ApiClient(app.port(), null).get("/health").status()).isEqualTo(200);
+        assertThat(call(grantwatch.api().get("/v1/grants?limit=1000")).body()).isEqualTo(before);
+        assertThat(call(grantwatch.api().get("/v1/events?limit=1000")).json().get("events")).hasSize(eventsBefore);
+        assertThat(new ApiClient(grantwatch.app().port(), null).get("/health").status()).isEqualTo(200);
     }
 
     @Test
     void aDuplicateExternalIdIsAConflict() {
         SimGrant sim = simGrant(ALPHA);
         register(sim, "dup-" + sim.id());
-        ApiClient.Response again = call(api.post("/v1/grants", Map.of("accessToken", sim.accessToken(), "externalId", "dup-" + sim.id())));
+        ApiClient.Response again = call(grantwatch.api().post("/v1/grants", Map.of("accessToken", sim.accessToken(), "externalId", "dup-" + sim.id())));
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("error").asText()).isEqualTo("conflict");
     }
@@ -394,16 +362,16 @@ abstract class GrantwatchContract {
     void deletingAGrantErasesItsTokensAndKeepsItsHistory() {
         SimGrant sim = simGrant(ALPHA);
         long id = registerHealthy(sim).get("id").asLong();
-        assertThat(call(api.delete("/v1/grants/" + id)).status()).isEqualTo(204);
-        assertThat(call(api.get("/v1/grants/" + id)).status()).isEqualTo(404);
-        assertThat(call(api.get("/v1/grants/" + id + "/snapshots")).json().get("snapshots")).hasSize(1);
+        assertThat(call(grantwatch.api().delete("/v1/grants/" + id)).status()).isEqualTo(204);
+        assertThat(call(grantwatch.api().get("/v1/grants/" + id)).status()).isEqualTo(404);
+        assertThat(call(grantwatch.api().get("/v1/grants/" + id + "/snapshots")).json().get("snapshots")).hasSize(1);
         assertThat(types(events(id))).containsExactly("site.granted");
-        Map<String, Object> row = Jdbi.create(app.database().dataSource()).withHandle(handle ->
+        Map<String, Object> row = grantwatch.jdbi().withHandle(handle ->
                 handle.createQuery("SELECT access_token, refresh_token, next_check_at FROM grants WHERE id = :id")
                         .bind("id", id).mapToMap().one());
         assertThat(row.values()).containsOnlyNulls();
         long requests = sim.requestCount();
-        assertThat(call(api.post("/v1/grants/" + id + "/check", null)).status()).isEqualTo(404);
+        assertThat(call(grantwatch.api().post("/v1/grants/" + id + "/check", null)).status()).isEqualTo(404);
         assertThat(sim.requestCount()).isEqualTo(requests);
     }
 
@@ -411,11 +379,11 @@ abstract class GrantwatchContract {
     void tokensAreEncryptedAtRest() {
         SimGrant sim = simGrant(ALPHA);
         long id = registerHealthy(sim).get("id").asLong();
-        String stored = Jdbi.create(app.database().dataSource()).withHandle(handle ->
+        String stored = grantwatch.jdbi().withHandle(handle ->
                 handle.createQuery("SELECT access_token FROM grants WHERE id = :id").bind("id", id).mapTo(String.class).one());
         assertThat(stored).startsWith("v1.").doesNotContain(sim.accessToken());
         // No table holds any token as plain text.
-        List<String> everything = Jdbi.create(app.database().dataSource()).withHandle(handle ->
+        List<String> everything = grantwatch.jdbi().withHandle(handle ->
                 handle.createQuery("SELECT CAST(data AS VARCHAR(100000)) FROM events UNION ALL "
                         + "SELECT CAST(sites AS VARCHAR(100000)) FROM snapshots UNION ALL "
                         + "SELECT COALESCE(last_error, '') || COALESCE(label, '') FROM grants").mapTo(String.class).list());
@@ -431,17 +399,17 @@ abstract class GrantwatchContract {
         sim.removeSite(BETA.cloudId());
         check(id);
 
-        JsonNode first = call(api.get("/v1/events?grantId=" + id + "&limit=2")).json();
+        JsonNode first = call(grantwatch.api().get("/v1/events?grantId=" + id + "&limit=2")).json();
         assertThat(first.get("events")).hasSize(2);
         String cursor = first.get("nextCursor").asText();
-        JsonNode second = call(api.get("/v1/events?grantId=" + id + "&limit=2&after=" + cursor)).json();
+        JsonNode second = call(grantwatch.api().get("/v1/events?grantId=" + id + "&limit=2&after=" + cursor)).json();
         assertThat(second.get("events")).hasSize(1);
         assertThat(second.get("events").get(0).get("id").asLong()).isGreaterThan(Long.parseLong(cursor));
-        JsonNode empty = call(api.get("/v1/events?grantId=" + id + "&after=" + second.get("nextCursor").asText())).json();
+        JsonNode empty = call(grantwatch.api().get("/v1/events?grantId=" + id + "&after=" + second.get("nextCursor").asText())).json();
         assertThat(empty.get("events")).isEmpty();
         assertThat(empty.get("nextCursor").asText()).isEqualTo(second.get("nextCursor").asText());
 
-        JsonNode revokedOnly = call(api.get("/v1/events?grantId=" + id + "&type=site.revoked")).json();
+        JsonNode revokedOnly = call(grantwatch.api().get("/v1/events?grantId=" + id + "&type=site.revoked")).json();
         assertThat(revokedOnly.get("events")).hasSize(1);
         assertThat(revokedOnly.get("events").get(0).get("cloudId").asText()).isEqualTo(BETA.cloudId());
     }
@@ -450,29 +418,17 @@ abstract class GrantwatchContract {
     void aLongPollAnswersAsSoonAsAnEventExists() throws Exception {
         SimGrant sim = simGrant(ALPHA);
         long id = registerHealthy(sim).get("id").asLong();
-        String cursor = call(api.get("/v1/events?grantId=" + id)).json().get("nextCursor").asText();
+        String cursor = call(grantwatch.api().get("/v1/events?grantId=" + id)).json().get("nextCursor").asText();
         var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> call(api.get("/v1/events?grantId=" + id + "&after=" + cursor + "&wait=PT30S")));
+                () -> call(grantwatch.api().get("/v1/events?grantId=" + id + "&after=" + cursor + "&wait=PT30S")));
         sim.setScopes(ALPHA.cloudId(), "read:jira-work");
         check(id);
         JsonNode page = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).json();
         assertThat(types(StreamSupport.stream(page.get("events").spliterator(), false).toList()))
                 .containsExactly("site.scopes_changed");
 
-        JsonNode timedOut = call(api.get("/v1/events?grantId=" + id + "&after=" + page.get("nextCursor").asText() + "&wait=PT0.2S")).json();
+        JsonNode timedOut = call(grantwatch.api().get("/v1/events?grantId=" + id + "&after=" + page.get("nextCursor").asText() + "&wait=PT0.2S")).json();
         assertThat(timedOut.get("events")).isEmpty();
-    }
-
-    @Test
-    void theSchedulerFindsChangesWithoutBeingAsked() throws Exception {
-        SimGrant sim = simGrant(ALPHA);
-        long id = registerHealthy(sim).get("id").asLong();
-        sim.setScopes(ALPHA.cloudId(), "read:jira-work");
-        // Bring the grant's slot forward, as if its interval had passed: the dispatchers must pick it up.
-        Jdbi.create(app.database().dataSource()).useHandle(handle ->
-                handle.execute("UPDATE grants SET next_check_at = CURRENT_TIMESTAMP WHERE id = ?", id));
-        await().atMost(Duration.ofSeconds(30)).until(() -> types(events(id)).contains("site.scopes_changed"));
-        assertThat(types(events(id))).containsExactly("site.granted", "site.scopes_changed");
     }
 
     @Test
@@ -480,15 +436,15 @@ abstract class GrantwatchContract {
         for (int i = 0; i < 3; i++) {
             register(simGrant(ALPHA), null);
         }
-        JsonNode page = call(api.get("/v1/grants?limit=2")).json();
+        JsonNode page = call(grantwatch.api().get("/v1/grants?limit=2")).json();
         assertThat(page.get("grants")).hasSize(2);
-        JsonNode next = call(api.get("/v1/grants?limit=2&after=" + page.get("nextCursor").asText())).json();
+        JsonNode next = call(grantwatch.api().get("/v1/grants?limit=2&after=" + page.get("nextCursor").asText())).json();
         assertThat(next.get("grants").get(0).get("id").asLong()).isGreaterThan(page.get("grants").get(1).get("id").asLong());
     }
 
     @Test
     void healthAndMetricsAreOpen() {
-        ApiClient anonymous = new ApiClient(app.port(), null);
+        ApiClient anonymous = new ApiClient(grantwatch.app().port(), null);
         ApiClient.Response health = anonymous.get("/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("status").asText()).isEqualTo("UP");

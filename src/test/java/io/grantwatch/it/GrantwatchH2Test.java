@@ -1,10 +1,3 @@
 package io.grantwatch.it;
 
-import io.grantwatch.testing.TestDatabase;
-
-class GrantwatchH2Test extends GrantwatchContract {
-    @Override
-    TestDatabase newDatabase() {
-        return TestDatabase.h2();
-    }
-}
+class GrantwatchH2Test extends GrantwatchContract {}

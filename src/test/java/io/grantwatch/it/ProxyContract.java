@@ -15,7 +15,7 @@ import io.grantwatch.simulator.SimSite;
 import io.grantwatch.simulator.SimSiteApis;
 import io.grantwatch.testing.ApiClient;
 import io.grantwatch.testing.AppHarness;
-import io.grantwatch.testing.TestDatabase;
+import io.grantwatch.testing.GrantwatchExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -25,7 +25,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +40,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -58,44 +58,39 @@ abstract class ProxyContract {
     static final SimSite OTHER = SimSite.of("Proxy Other", "read:jira-user", "read:jira-work");
     static final SimSite WIKI = SimSite.of("Proxy Wiki", "read:confluence-content.all");
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final GrantwatchExtension grantwatch = GrantwatchExtension.create().withRefresh()
+            .env("GRANTWATCH_POLLING_REMOVALCONFIRMDELAY", "PT30S")
+            .env("GRANTWATCH_PROXY_MAXBODYBYTES", String.valueOf(MAX_BODY))
+            .env("GRANTWATCH_PROXY_TIMEOUT", "PT1S");
 
-    static AtlassianSimulator simulator;
-    static TestDatabase database;
-    static Application app;
-    static Map<String, String> environment;
-    static ApiClient api;
     static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     /** Every answer body and header grantwatch gave, and every token the simulator handed out. */
     static final List<String> answers = new ArrayList<>();
     static final List<SimGrant> simGrants = new ArrayList<>();
     static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    static AtlassianSimulator simulator;
+    static ApiClient api;
 
-    /** Called by each database's subclass from its {@code @BeforeAll}. */
-    static void startWith(TestDatabase db) {
-        simulator = AtlassianSimulator.start();
-        database = db;
-        Map<String, String> env = AppHarness.withRefresh(AppHarness.environment(database, simulator, dataDir), simulator);
-        env.put("GRANTWATCH_POLLING_REMOVALCONFIRMDELAY", "PT30S");
-        env.put("GRANTWATCH_PROXY_MAXBODYBYTES", String.valueOf(MAX_BODY));
-        env.put("GRANTWATCH_PROXY_TIMEOUT", "PT1S");
+    @BeforeAll
+    static void watchLogs() {
+        simulator = grantwatch.simulator();
+        api = grantwatch.api();
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-        environment = env;
-        app = AppHarness.start(env);
-        api = new ApiClient(app.port(), API_KEY);
     }
 
     @AfterAll
-    static void stopAll() {
+    static void noTokenInAnswersOrLogs() {
         try {
             List<String> tokens = new ArrayList<>();
             for (SimGrant grant : simGrants) {
                 tokens.add(grant.accessToken());
                 tokens.add(grant.refreshToken());
             }
-            assertThat(tokens).isNotEmpty();
+            if (grantwatch.app() != null) {
+                assertThat(tokens).isNotEmpty();
+            }
             List<String> logLines = logs.list.stream().map(event -> event.getFormattedMessage()
                     + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage())).toList();
             for (String token : tokens) {
@@ -104,11 +99,6 @@ abstract class ProxyContract {
             }
         } finally {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-            if (app != null) {
-                app.close();
-            }
-            database.close();
-            simulator.close();
             answers.clear();
             simGrants.clear();
         }
@@ -137,7 +127,7 @@ abstract class ProxyContract {
     }
 
     static String proxyUrl(long grantId, String product, String cloudId, String pathAndQuery) {
-        return "http://127.0.0.1:" + app.port() + "/v1/grants/" + grantId + "/proxy/ex/" + product + "/" + cloudId + "/" + pathAndQuery;
+        return "http://127.0.0.1:" + grantwatch.app().port() + "/v1/grants/" + grantId + "/proxy/ex/" + product + "/" + cloudId + "/" + pathAndQuery;
     }
 
     static HttpResponse<String> send(HttpRequest.Builder request) {
@@ -490,7 +480,7 @@ abstract class ProxyContract {
     void aChangeMadeByAnotherNodeIsSeenWithinASecond() {
         SimGrant grant = simGrant(JIRA);
         long id = register(grant);
-        try (Application other = AppHarness.start(new java.util.HashMap<>(environment))) {
+        try (Application other = AppHarness.start(grantwatch.environment())) {
             ApiClient otherApi = new ApiClient(other.port(), API_KEY);
             String preflight = "/v1/grants/" + id + "/access?cloudId=" + JIRA.cloudId() + "&scope=write:jira-work";
             assertThat(otherApi.get(preflight).json().get("reason").asText()).isEqualTo("ok");

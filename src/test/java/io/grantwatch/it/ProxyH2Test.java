@@ -1,11 +1,3 @@
 package io.grantwatch.it;
 
-import io.grantwatch.testing.TestDatabase;
-import org.junit.jupiter.api.BeforeAll;
-
-class ProxyH2Test extends ProxyContract {
-    @BeforeAll
-    static void start() {
-        startWith(TestDatabase.h2());
-    }
-}
+class ProxyH2Test extends ProxyContract {}

@@ -1,11 +1,6 @@
 package io.grantwatch.it;
 
-import io.grantwatch.testing.TestDatabase;
-import org.junit.jupiter.api.BeforeAll;
+import io.grantwatch.testing.OnPostgres;
 
-class ProxyPostgresTest extends ProxyContract {
-    @BeforeAll
-    static void start() {
-        startWith(TestDatabase.postgres());
-    }
-}
+@OnPostgres
+class ProxyPostgresTest extends ProxyContract {}

@@ -1,10 +1,3 @@
 package io.grantwatch.it;
 
-import io.grantwatch.testing.TestDatabase;
-
-class RegularScheduleH2Test extends RegularScheduleContract {
-    @Override
-    TestDatabase newDatabase() {
-        return TestDatabase.h2();
-    }
-}
+class RegularScheduleH2Test extends RegularScheduleContract {}

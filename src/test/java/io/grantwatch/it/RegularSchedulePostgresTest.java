@@ -1,10 +1,6 @@
 package io.grantwatch.it;
 
-import io.grantwatch.testing.TestDatabase;
+import io.grantwatch.testing.OnPostgres;
 
-class RegularSchedulePostgresTest extends RegularScheduleContract {
-    @Override
-    TestDatabase newDatabase() {
-        return TestDatabase.postgres();
-    }
-}
+@OnPostgres
+class RegularSchedulePostgresTest extends RegularScheduleContract {}

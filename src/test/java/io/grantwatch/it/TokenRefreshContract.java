@@ -4,27 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grantwatch.Application;
-import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
-import io.grantwatch.testing.AppHarness;
-import io.grantwatch.testing.TestDatabase;
-import java.nio.file.Path;
+import io.grantwatch.testing.GrantwatchExtension;
+import io.grantwatch.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tokens kept alive: refreshed ahead of expiry and on a refused token, rotated and stored before
@@ -35,49 +30,22 @@ abstract class TokenRefreshContract {
     static final SimSite ALPHA = SimSite.of("Alpha", "read:jira-work", "write:jira-work");
     static final SimSite BETA = SimSite.of("Beta", "read:jira-user");
 
-    @TempDir
-    static Path dataDir;
-
-    static AtlassianSimulator simulator;
-    static TestDatabase database;
-    static Application app;
-    static ApiClient api;
-
-    abstract TestDatabase newDatabase();
-
-    @BeforeAll
-    static void startSimulator() {
-        simulator = AtlassianSimulator.start();
-    }
+    @RegisterExtension
+    static final GrantwatchExtension grantwatch = GrantwatchExtension.create()
+            .withRefresh()
+            .settableClock()
+            .env("GRANTWATCH_TOKENS_REFRESHMARGIN", "PT5M")
+            .env("GRANTWATCH_TOKENS_KEEPALIVEINTERVAL", "P7D")
+            .env("GRANTWATCH_TOKENS_EXPIRYWARNING", "P14D");
 
     @BeforeEach
-    void startApp() {
-        if (app == null) {
-            database = newDatabase();
-            Map<String, String> env = AppHarness.withRefresh(AppHarness.environment(database, simulator, dataDir), simulator);
-            env.put("GRANTWATCH_TOKENS_REFRESHMARGIN", "PT5M");
-            env.put("GRANTWATCH_TOKENS_KEEPALIVEINTERVAL", "P7D");
-            env.put("GRANTWATCH_TOKENS_EXPIRYWARNING", "P14D");
-            app = AppHarness.start(env);
-            api = new ApiClient(app.port(), AppHarness.API_KEY);
-        }
-        simulator.clearFaults();
+    void resetSimulator() {
+        grantwatch.simulator().clearFaults();
     }
 
     @AfterAll
-    static void stopAll() {
-        try {
-            assertThat(simulator.retiredRefreshTokenPresentations()).as("retired refresh tokens presented").isZero();
-        } finally {
-            if (app != null) {
-                app.close();
-                app = null;
-            }
-            if (database != null) {
-                database.close();
-            }
-            simulator.close();
-        }
+    static void noRetiredRefreshTokenWasPresented() {
+        assertThat(grantwatch.simulator().retiredRefreshTokenPresentations()).as("retired refresh tokens presented").isZero();
     }
 
     static long register(SimGrant sim, Map<String, Object> extra) {
@@ -86,7 +54,7 @@ abstract class TokenRefreshContract {
         body.put("refreshToken", sim.refreshToken());
         body.put("expiresAt", sim.accessTokenExpiresAt().toString());
         body.putAll(extra);
-        ApiClient.Response created = api.post("/v1/grants", body);
+        ApiClient.Response created = grantwatch.api().post("/v1/grants", body);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         long id = created.json().get("id").asLong();
         await().atMost(Duration.ofSeconds(20)).until(() -> !grant(id).get("lastCheckedAt").isNull());
@@ -94,35 +62,36 @@ abstract class TokenRefreshContract {
     }
 
     static SimGrant simGrant(SimSite... sites) {
-        SimGrant grant = simulator.newGrant();
+        SimGrant grant = grantwatch.simulator().newGrant();
         grant.setSites(List.of(sites));
         return grant;
     }
 
+    static SettableClock clock() {
+        return grantwatch.clock();
+    }
+
     static JsonNode grant(long id) {
-        return api.get("/v1/grants/" + id).json();
+        return grantwatch.api().get("/v1/grants/" + id).json();
     }
 
     static JsonNode check(long id) {
-        ApiClient.Response response = api.post("/v1/grants/" + id + "/check", null);
+        ApiClient.Response response = grantwatch.api().post("/v1/grants/" + id + "/check", null);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
 
     static List<String> types(long id) {
-        JsonNode events = api.get("/v1/events?limit=1000&grantId=" + id).json().get("events");
+        JsonNode events = grantwatch.api().get("/v1/events?limit=1000&grantId=" + id).json().get("events");
         return StreamSupport.stream(events.spliterator(), false).map(event -> event.get("type").asText()).toList();
     }
 
     static Map<String, Object> row(long id) {
-        return Jdbi.create(app.database().dataSource()).withHandle(handle ->
+        return grantwatch.jdbi().withHandle(handle ->
                 handle.createQuery("SELECT access_token, refresh_token, token_version, next_check_at FROM grants WHERE id = :id")
                         .bind("id", id).mapToMap().one());
     }
 
-    static void sql(String statement, Object... args) {
-        Jdbi.create(app.database().dataSource()).useHandle(handle -> handle.execute(statement, args));
-    }
 
     @Test
     void aTokenAboutToExpireIsRefreshedFirstAndTheRotatedTokensAreStored() {
@@ -131,12 +100,12 @@ abstract class TokenRefreshContract {
         Map<String, Object> extra = Map.of("expiresIn", 60);
         Map<String, Object> body = new LinkedHashMap<>(Map.of("accessToken", sim.accessToken(), "refreshToken", sim.refreshToken()));
         body.putAll(extra);
-        ApiClient.Response created = api.post("/v1/grants", body);
+        ApiClient.Response created = grantwatch.api().post("/v1/grants", body);
         long id = created.json().get("id").asLong();
         await().atMost(Duration.ofSeconds(20)).until(() -> grant(id).get("status").asText().equals("HEALTHY"));
         assertThat(sim.refreshCount()).isEqualTo(refreshesBefore + 1);
         JsonNode grant = grant(id);
-        assertThat(Instant.parse(grant.get("accessTokenExpiresAt").asText())).isAfter(Instant.now().plus(Duration.ofMinutes(30)));
+        assertThat(Instant.parse(grant.get("accessTokenExpiresAt").asText())).isAfter(clock().instant().plus(Duration.ofMinutes(30)));
         assertThat(((Number) row(id).get("token_version")).intValue()).isEqualTo(1);
 
         check(id); // the fresh token is used as is: no second refresh
@@ -165,7 +134,7 @@ abstract class TokenRefreshContract {
         assertThat(grant.get("status").asText()).isEqualTo("REVOKED");
         assertThat(grant.get("sites")).isEmpty();
         assertThat(types(id)).containsExactly("site.granted", "site.granted", "grant.revoked", "site.revoked", "site.revoked");
-        JsonNode access = api.get("/v1/grants/" + id + "/access?cloudId=" + ALPHA.cloudId()).json();
+        JsonNode access = grantwatch.api().get("/v1/grants/" + id + "/access?cloudId=" + ALPHA.cloudId()).json();
         assertThat(access.get("reason").asText()).isEqualTo("grant_revoked");
         assertThat(row(id).get("next_check_at")).isNull();
         check(id);
@@ -173,7 +142,7 @@ abstract class TokenRefreshContract {
 
         // The user consents again: new tokens bring the grant back.
         sim.consentAgain();
-        ApiClient.Response restored = api.put("/v1/grants/" + id + "/tokens", Map.of(
+        ApiClient.Response restored = grantwatch.api().put("/v1/grants/" + id + "/tokens", Map.of(
                 "accessToken", sim.accessToken(), "refreshToken", sim.refreshToken(), "expiresIn", 3600));
         assertThat(restored.json().get("status").asText()).isEqualTo("HEALTHY");
         assertThat(types(id)).containsSubsequence("grant.revoked", "grant.restored", "site.granted", "site.granted");
@@ -198,31 +167,41 @@ abstract class TokenRefreshContract {
         SimGrant sim = simGrant(ALPHA);
         long id = register(sim, Map.of());
         // Due for refresh (inside the margin) but still valid: the refresh fails, the check goes on with the old token.
-        sql("UPDATE grants SET access_expires_at = ? WHERE id = ?", java.sql.Timestamp.from(Instant.now().plusSeconds(60)), id);
-        simulator.failNextRefresh(1, Fault.SERVER_ERROR);
+        clock().tick(Duration.between(clock().instant(), sim.accessTokenExpiresAt()).minusSeconds(60));
+        grantwatch.simulator().failNextRefresh(1, Fault.SERVER_ERROR);
+        long refreshes = sim.refreshCount();
         assertThat(check(id).get("status").asText()).isEqualTo("HEALTHY");
+        assertThat(sim.refreshCount()).as("the failed refresh does not count").isEqualTo(refreshes);
 
         // Refused, and the refresh fails: nothing is concluded.
-        sql("UPDATE grants SET access_expires_at = ? WHERE id = ?", java.sql.Timestamp.from(Instant.now().plusSeconds(3600)), id);
-        sim.expireAccessToken();
-        simulator.failNextRefresh(1, Fault.BAD_GATEWAY_HTML);
-        JsonNode grant = check(id);
+        SimGrant refused = simGrant(ALPHA);
+        long refusedId = register(refused, Map.of());
+        refused.expireAccessToken();
+        grantwatch.simulator().failNextRefresh(1, Fault.BAD_GATEWAY_HTML);
+        JsonNode grant = check(refusedId);
         assertThat(grant.get("status").asText()).isEqualTo("HEALTHY");
         assertThat(grant.get("consecutiveFailures").asInt()).isEqualTo(1);
-        assertThat(check(id).get("status").asText()).isEqualTo("HEALTHY");
+        assertThat(check(refusedId).get("status").asText()).isEqualTo("HEALTHY");
         assertThat(types(id)).containsExactly("site.granted");
+        assertThat(types(refusedId)).containsExactly("site.granted");
     }
 
     @Test
     void everyGrantIsRefreshedAtLeastEveryKeepAliveInterval() {
-        SimGrant sim = simGrant(ALPHA);
+        // An access token that outlives the keep-alive interval: only the keep-alive can explain a refresh.
+        grantwatch.simulator().setAccessTokenLifetime(Duration.ofDays(30));
+        SimGrant sim;
+        try {
+            sim = simGrant(ALPHA);
+        } finally {
+            grantwatch.simulator().setAccessTokenLifetime(Duration.ofHours(1));
+        }
         long id = register(sim, Map.of());
         long before = sim.refreshCount();
+        clock().tick(Duration.ofDays(6));
         check(id);
         assertThat(sim.refreshCount()).isEqualTo(before);
-        sql("UPDATE grants SET last_refreshed_at = ?, created_at = ? WHERE id = ?",
-                java.sql.Timestamp.from(Instant.now().minus(Duration.ofDays(8))),
-                java.sql.Timestamp.from(Instant.now().minus(Duration.ofDays(8))), id);
+        clock().tick(Duration.ofDays(2));
         check(id);
         assertThat(sim.refreshCount()).isEqualTo(before + 1);
     }
@@ -230,12 +209,12 @@ abstract class TokenRefreshContract {
     @Test
     void theRefreshTokensYearlyLimitIsAnnouncedOnce() {
         SimGrant sim = simGrant(ALPHA);
-        Instant consented = Instant.now().minus(Duration.ofDays(360)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant consented = clock().instant().minus(Duration.ofDays(360)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         long id = register(sim, Map.of("consentedAt", consented.toString()));
         check(id);
         check(id);
         assertThat(types(id)).containsExactlyInAnyOrder("site.granted", "grant.expiring");
-        JsonNode event = api.get("/v1/events?grantId=" + id + "&type=grant.expiring").json().get("events").get(0);
+        JsonNode event = grantwatch.api().get("/v1/events?grantId=" + id + "&type=grant.expiring").json().get("events").get(0);
         assertThat(Instant.parse(event.get("data").get("expiresAt").asText())).isEqualTo(consented.plus(Duration.ofDays(365)));
     }
 
@@ -243,24 +222,24 @@ abstract class TokenRefreshContract {
     void theTokenEndpointHandsOutAValidTokenRefreshingFirst() {
         SimGrant sim = simGrant(ALPHA);
         long id = register(sim, Map.of());
-        ApiClient.Response fresh = api.get("/v1/grants/" + id + "/token");
+        ApiClient.Response fresh = grantwatch.api().get("/v1/grants/" + id + "/token");
         assertThat(fresh.status()).isEqualTo(200);
         assertThat(fresh.json().get("accessToken").asText()).isEqualTo(sim.accessToken());
         long refreshes = sim.refreshCount();
 
-        sql("UPDATE grants SET access_expires_at = ? WHERE id = ?", java.sql.Timestamp.from(Instant.now().plusSeconds(30)), id);
-        ApiClient.Response refreshed = api.get("/v1/grants/" + id + "/token");
+        clock().tick(Duration.between(clock().instant(), sim.accessTokenExpiresAt()).minusSeconds(30));
+        ApiClient.Response refreshed = grantwatch.api().get("/v1/grants/" + id + "/token");
         assertThat(sim.refreshCount()).isEqualTo(refreshes + 1);
         assertThat(refreshed.json().get("accessToken").asText()).isEqualTo(sim.accessToken());
-        assertThat(Instant.parse(refreshed.json().get("expiresAt").asText())).isAfter(Instant.now().plus(Duration.ofMinutes(30)));
+        assertThat(Instant.parse(refreshed.json().get("expiresAt").asText())).isAfter(clock().instant().plus(Duration.ofMinutes(30)));
         // The token works: grantwatch itself keeps checking with it.
         assertThat(check(id).get("status").asText()).isEqualTo("HEALTHY");
 
-        assertThat(new ApiClient(app.port(), null).get("/v1/grants/" + id + "/token").status()).isEqualTo(401);
-        assertThat(api.get("/v1/grants/424242/token").status()).isEqualTo(404);
+        assertThat(new ApiClient(grantwatch.app().port(), null).get("/v1/grants/" + id + "/token").status()).isEqualTo(401);
+        assertThat(grantwatch.api().get("/v1/grants/424242/token").status()).isEqualTo(404);
         sim.revoke();
         check(id);
-        ApiClient.Response revoked = api.get("/v1/grants/" + id + "/token");
+        ApiClient.Response revoked = grantwatch.api().get("/v1/grants/" + id + "/token");
         assertThat(revoked.status()).isEqualTo(409);
         assertThat(revoked.json().get("error").asText()).isEqualTo("grant_revoked");
         assertThat(revoked.body()).doesNotContain("sim-at-");
@@ -269,15 +248,15 @@ abstract class TokenRefreshContract {
     @Test
     void withoutARefreshTokenAnExpiredGrantWaitsForNewTokens() {
         SimGrant sim = simGrant(ALPHA);
-        ApiClient.Response created = api.post("/v1/grants", Map.of("accessToken", sim.accessToken(), "expiresIn", 3600));
+        ApiClient.Response created = grantwatch.api().post("/v1/grants", Map.of("accessToken", sim.accessToken(), "expiresIn", 3600));
         long id = created.json().get("id").asLong();
         await().atMost(Duration.ofSeconds(20)).until(() -> grant(id).get("status").asText().equals("HEALTHY"));
         sim.expireAccessToken();
         assertThat(check(id).get("status").asText()).isEqualTo("TOKEN_EXPIRED");
-        ApiClient.Response token = api.get("/v1/grants/" + id + "/token");
+        ApiClient.Response token = grantwatch.api().get("/v1/grants/" + id + "/token");
         assertThat(token.status()).isEqualTo(200); // Atlassian refused it, but it has not expired by the clock
-        sql("UPDATE grants SET access_expires_at = ? WHERE id = ?", java.sql.Timestamp.from(Instant.now().minusSeconds(1)), id);
-        ApiClient.Response expired = api.get("/v1/grants/" + id + "/token");
+        clock().tick(Duration.ofHours(1).plusSeconds(1)); // past the expiresIn it was registered with
+        ApiClient.Response expired = grantwatch.api().get("/v1/grants/" + id + "/token");
         assertThat(expired.status()).isEqualTo(409);
         assertThat(expired.json().get("error").asText()).isEqualTo("token_expired");
         assertThat(types(id)).containsExactly("site.granted", "grant.token_expired");

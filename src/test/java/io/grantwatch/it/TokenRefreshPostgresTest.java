@@ -1,10 +1,6 @@
 package io.grantwatch.it;
 
-import io.grantwatch.testing.TestDatabase;
+import io.grantwatch.testing.OnPostgres;
 
-class TokenRefreshPostgresTest extends TokenRefreshContract {
-    @Override
-    TestDatabase newDatabase() {
-        return TestDatabase.postgres();
-    }
-}
+@OnPostgres
+class TokenRefreshPostgresTest extends TokenRefreshContract {}

@@ -1,6 +1,6 @@
 package io.grantwatch.simulator;
 
-import io.grantwatch.testing.MutableClock;
+import io.grantwatch.testing.SettableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,7 +32,7 @@ class AtlassianSimulatorTest {
     static final SimSite EVERYTHING = SimSite.of("globex",
             "read:jira-work", "write:jira-work", "read:servicedesk-request", "read:confluence-content.all");
 
-    final MutableClock clock = new MutableClock(START);
+    final SettableClock clock = new SettableClock(START);
     AtlassianSimulator simulator;
     HttpClient http;
     SimGrant grant;

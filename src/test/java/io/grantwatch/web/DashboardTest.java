@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grantwatch.Application;
-import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.Fault;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
 import io.grantwatch.testing.ApiClient;
 import io.grantwatch.testing.AppHarness;
-import io.grantwatch.testing.TestDatabase;
+import io.grantwatch.testing.GrantwatchExtension;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -27,11 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -61,35 +57,10 @@ class DashboardTest {
     private static final SimSite WIKI = SimSite.of("Acme Wiki", "read:confluence-content.all", "write:confluence-content");
     private static final SimSite SERVICE_DESK = SimSite.of("Acme Service Desk", "read:servicedesk-request", "read:jira-work");
 
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final GrantwatchExtension grantwatch = GrantwatchExtension.create().env("GRANTWATCH_POLLING_DEGRADEDAFTER", "2");
 
-    static AtlassianSimulator simulator;
-    static TestDatabase database;
-    static Application app;
-    static ApiClient api;
     static final List<String> tokens = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        simulator = AtlassianSimulator.start();
-        database = TestDatabase.h2();
-        Map<String, String> env = AppHarness.environment(database, simulator, dataDir);
-        env.put("GRANTWATCH_POLLING_DEGRADEDAFTER", "2");
-        app = AppHarness.start(env);
-        api = new ApiClient(app.port(), API_KEY);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-        simulator.close();
-    }
 
     @Test
     void thePageAndItsChartLibraryAreServedWithoutAKey() throws Exception {
@@ -110,7 +81,7 @@ class DashboardTest {
                 "the dashboard test needs headless Chromium: apt-get install -y chromium chromium-driver (" + CHROMIUM + ", "
                         + CHROMEDRIVER + ")");
 
-        SimGrant acme = simulator.newGrant();
+        SimGrant acme = grantwatch.simulator().newGrant();
         acme.setSites(List.of(JIRA, WIKI));
         long acmeId = registerHealthy(acme, "acme-alice", "Acme · alice@acme.test", true);
         acme.addSite(SERVICE_DESK);
@@ -121,7 +92,7 @@ class DashboardTest {
         WebDriver browser = chromium();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-            browser.get("http://127.0.0.1:" + app.port() + "/");
+            browser.get("http://127.0.0.1:" + grantwatch.app().port() + "/");
 
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key-input"))).sendKeys(API_KEY);
             browser.findElement(By.id("key-submit")).click();
@@ -165,24 +136,24 @@ class DashboardTest {
 
     /** A few more grants, so that the list, the charts and the screenshot show every colour. */
     private static List<Long> otherGrants() {
-        SimGrant globex = simulator.newGrant();
+        SimGrant globex = grantwatch.simulator().newGrant();
         globex.setSites(List.of(SimSite.of("Globex", "read:jira-work")));
         long globexId = registerHealthy(globex, "globex-bob", "Globex · bob@globex.test", false);
 
-        SimGrant initech = simulator.newGrant();
+        SimGrant initech = grantwatch.simulator().newGrant();
         initech.setSites(List.of(SimSite.of("Initech", "read:confluence-content.all")));
         long initechId = registerHealthy(initech, "initech-carol", "Initech · carol@initech.test", false);
         initech.failNext(1000, Fault.SERVER_ERROR);
         check(initechId);
         check(initechId);
 
-        SimGrant umbrella = simulator.newGrant();
+        SimGrant umbrella = grantwatch.simulator().newGrant();
         umbrella.setSites(List.of(SimSite.of("Umbrella", "read:jira-work", "read:jira-user")));
         long umbrellaId = registerHealthy(umbrella, "umbrella-dave", "Umbrella · dave@umbrella.test", false);
         umbrella.expireAccessToken();
         check(umbrellaId);
 
-        SimGrant hooli = simulator.newGrant();
+        SimGrant hooli = grantwatch.simulator().newGrant();
         hooli.setSites(List.of(SimSite.of("Hooli", "read:jira-work"), SimSite.of("Hooli Docs", "read:confluence-content.all")));
         long hooliId = registerHealthy(hooli, "hooli-erin", "Hooli · erin@hooli.test", false);
         return List.of(globexId, initechId, umbrellaId, hooliId);
@@ -203,22 +174,22 @@ class DashboardTest {
         body.put("expiresIn", 3600);
         body.put("externalId", externalId);
         body.put("label", label);
-        ApiClient.Response response = api.post("/v1/grants", body);
+        ApiClient.Response response = grantwatch.api().post("/v1/grants", body);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         long id = response.json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/grants/" + id).json().get("status").asText().equals("HEALTHY"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> grantwatch.api().get("/v1/grants/" + id).json().get("status").asText().equals("HEALTHY"));
         return id;
     }
 
     private static JsonNode check(long id) {
-        ApiClient.Response response = api.post("/v1/grants/" + id + "/check", null);
+        ApiClient.Response response = grantwatch.api().post("/v1/grants/" + id + "/check", null);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
 
     private static HttpResponse<String> anonymousGet(String path) throws IOException, InterruptedException {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + grantwatch.app().port() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
     }
