@@ -43,7 +43,7 @@ public final class ProxyMetrics {
                 .description("Time a proxied call spends in grantwatch: before the call and before the answer is passed on")
                 .publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
+                .minimumExpectedValue(Duration.ofNanos(50_000))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
     }

@@ -35,15 +35,17 @@ import java.util.function.IntFunction;
  *
  * <pre>
  * ./mvnw -q -Pbench test-compile exec:exec -Dbench.class=io.grantwatch.bench.ProxyBenchmark \
- *     -Dbench.args="[--db h2|postgres] [--grants 100] [--calls 2000] [--concurrency 32] [--seconds 5]"
+ *     -Dbench.args="[--db h2|postgres] [--grants 100] [--calls 2000] [--concurrency 32] [--seconds 8]"
  * </pre>
  *
  * Latency: the calls go one at a time, direct and proxied in turn, so that both see the same machine.
- * Throughput: {@code concurrency} callers for {@code seconds}, each kind of call in its own window.
+ * Throughput: {@code concurrency} callers for {@code seconds} of each kind of call, in windows that take turns.
  * The call is {@code GET /ex/jira/{cloudId}/rest/api/3/myself}; the grants are spread over the calls.
  */
 public final class ProxyBenchmark {
     private static final String API_KEY = "bench";
+    /** Windows per kind of call in a throughput comparison; {@code seconds} is shared among them. */
+    private static final int ROUNDS = 4;
     private static final SimSite SITE = SimSite.of("Bench Jira", "read:jira-user", "read:jira-work");
 
     private final String database;
@@ -60,7 +62,7 @@ public final class ProxyBenchmark {
         grantCount = Integer.parseInt(options.getOrDefault("grants", "100"));
         calls = Integer.parseInt(options.getOrDefault("calls", "2000"));
         concurrency = Integer.parseInt(options.getOrDefault("concurrency", "32"));
-        window = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "5")));
+        window = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "8")));
         postgresUrl = options.getOrDefault("postgres-url",
                 System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
     }
@@ -115,8 +117,9 @@ public final class ProxyBenchmark {
                         .header("Authorization", "Bearer " + API_KEY).build();
                 IntFunction<HttpRequest> live = i -> HttpRequest.newBuilder(URI.create(base + "/health/live")).build();
 
-                System.out.printf(Locale.ROOT, "proxy benchmark: %s, %d grants, %d calls one at a time, %d callers for %ds a window, %d cores%n",
-                        database, grantCount, calls, concurrency, window.toSeconds(), Runtime.getRuntime().availableProcessors());
+                System.out.printf(Locale.ROOT, "proxy benchmark: %s, %d grants, %d calls one at a time, %d callers for %ds of each kind of call"
+                        + " (%d windows each, in turns), %d cores%n", database, grantCount, calls, concurrency, window.toSeconds(), ROUNDS,
+                        Runtime.getRuntime().availableProcessors());
                 latency(direct, proxied, calls / 5);
                 double[][] latencies = latency(direct, proxied, calls);
                 double directP50 = percentile(latencies[0], 0.5);
@@ -127,19 +130,21 @@ public final class ProxyBenchmark {
 
                 throughput(direct, Duration.ofSeconds(2));
                 throughput(proxied, Duration.ofSeconds(2));
-                double directRate = throughput(direct, window);
-                double proxiedRate = throughput(proxied, window);
+                double[] rates = alternating(direct, proxied);
+                double directRate = rates[0];
+                double proxiedRate = rates[1];
                 System.out.printf(Locale.ROOT, "throughput direct %.0f/s, proxied %.0f/s: %.2f of direct (target: at least 0.5)%n",
                         directRate, proxiedRate, proxiedRate / directRate);
 
                 throughput(preflight, Duration.ofSeconds(2));
                 double reads = stateReads(base);
-                double liveRate = throughput(live, window);
-                double preflightRate = throughput(preflight, window);
+                rates = alternating(live, preflight);
+                double liveRate = rates[0];
+                double preflightRate = rates[1];
                 double readsDuring = stateReads(base) - reads;
                 System.out.printf(Locale.ROOT, "preflight %.0f/s, /health/live %.0f/s: %.2f of liveness (target: at least 0.8); "
                         + "%.0f grant states read from the database for %.0f preflights%n",
-                        preflightRate, liveRate, preflightRate / liveRate, readsDuring, preflightRate * window.toSeconds());
+                        preflightRate, liveRate, preflightRate / liveRate, readsDuring, preflightRate * window.toMillis() / 1000.0);
                 System.out.printf(Locale.ROOT, "time grantwatch adds by its own timer (grantwatch_proxy_overhead_seconds): %s%n",
                         overhead(base));
             }
@@ -191,6 +196,25 @@ public final class ProxyBenchmark {
         return (System.nanoTime() - started) / 1e6;
     }
 
+    /**
+     * The rates of two kinds of call in windows that take turns (a, b, b, a, a, b), so that a change in
+     * what else runs on the machine weighs on both alike.
+     */
+    private double[] alternating(IntFunction<HttpRequest> a, IntFunction<HttpRequest> b) throws Exception {
+        double sumA = 0;
+        double sumB = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            if (round % 2 == 0) {
+                sumA += throughput(a, window.dividedBy(ROUNDS));
+                sumB += throughput(b, window.dividedBy(ROUNDS));
+            } else {
+                sumB += throughput(b, window.dividedBy(ROUNDS));
+                sumA += throughput(a, window.dividedBy(ROUNDS));
+            }
+        }
+        return new double[] {sumA / ROUNDS, sumB / ROUNDS};
+    }
+
     /** Calls a second with {@code concurrency} callers for {@code duration}. */
     private double throughput(IntFunction<HttpRequest> request, Duration duration) throws Exception {
         AtomicLong done = new AtomicLong();
@@ -224,18 +248,34 @@ public final class ProxyBenchmark {
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
-    /** The mean of the time grantwatch adds, by its own timer, in milliseconds. */
+    /** The time grantwatch adds by its own timer: p50 and p99 from the histogram's buckets, and the mean, in milliseconds. */
     private String overhead(String base) throws Exception {
+        List<double[]> buckets = new ArrayList<>();
         double sum = 0;
         double count = 0;
         for (String line : get(base + "/metrics").lines().toList()) {
-            if (line.startsWith("grantwatch_proxy_overhead_seconds_sum")) {
-                sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            double value = line.startsWith("grantwatch_proxy_overhead_seconds") ? Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) : 0;
+            if (line.startsWith("grantwatch_proxy_overhead_seconds_bucket{")) {
+                String le = line.replaceAll(".*le=\"([^\"]+)\".*", "$1");
+                buckets.add(new double[] {le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), value});
+            } else if (line.startsWith("grantwatch_proxy_overhead_seconds_sum")) {
+                sum = value;
             } else if (line.startsWith("grantwatch_proxy_overhead_seconds_count")) {
-                count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                count = value;
             }
         }
-        return String.format(Locale.ROOT, "mean %.3f ms over %.0f proxied calls", sum / count * 1000, count);
+        return String.format(Locale.ROOT, "p50 at most %.3f ms, p99 at most %.3f ms, mean %.3f ms over %.0f proxied calls",
+                bucketAt(buckets, count * 0.5) * 1000, bucketAt(buckets, count * 0.99) * 1000, sum / count * 1000, count);
+    }
+
+    /** The upper bound of the first bucket that holds {@code rank} observations. */
+    private static double bucketAt(List<double[]> cumulative, double rank) {
+        for (double[] bucket : cumulative) {
+            if (bucket[1] >= rank) {
+                return bucket[0];
+            }
+        }
+        return Double.NaN;
     }
 
     private static double percentile(double[] values, double p) {
