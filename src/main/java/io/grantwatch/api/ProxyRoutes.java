@@ -13,7 +13,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code ANY /v1/grants/{id}/proxy/ex/{product}/{cloudId}/{path}}: a site API call made with the
@@ -87,8 +90,14 @@ final class ProxyRoutes implements Route.Group {
     private static void write(Context ctx, SiteProxy.Answer answer) {
         HttpServletResponse response = ctx.res();
         response.setStatus(answer.status());
+        // The first value of a name replaces what Jetty put there already (its own Date), the others add to it.
+        Set<String> named = new HashSet<>();
         for (ProxyHeaders.Header header : answer.headers()) {
-            response.addHeader(header.name(), header.value());
+            if (named.add(header.name().toLowerCase(Locale.ROOT))) {
+                response.setHeader(header.name(), header.value());
+            } else {
+                response.addHeader(header.name(), header.value());
+            }
         }
         response.setHeader(ACCESS_HEADER, answer.access());
         try (InputStream body = answer.body()) {

@@ -228,6 +228,14 @@ abstract class ProxyContract {
         assertThat(viaGrantwatch.statusCode()).isEqualTo(direct.statusCode()).isEqualTo(200);
         assertThat(viaGrantwatch.body()).isEqualTo(direct.body());
         assertThat(endToEnd(viaGrantwatch.headers())).isEqualTo(endToEnd(direct.headers()));
+        assertThat(viaGrantwatch.headers().allValues("Date")).isEqualTo(direct.headers().allValues("Date").isEmpty()
+                ? List.of() : viaGrantwatch.headers().allValues("Date").subList(0, 1));
+
+        HttpResponse<String> head = send(proxied(id, "jira", JIRA.cloudId(), "rest/api/3/myself")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Length")).isEqualTo(direct.headers().firstValue("Content-Length"));
 
         HttpResponse<String> notFound = send(proxied(id, "jira", JIRA.cloudId(), "rest/api/3/nothing").GET());
         assertThat(notFound.statusCode()).isEqualTo(404);
