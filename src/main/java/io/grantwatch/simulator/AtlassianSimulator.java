@@ -361,7 +361,8 @@ public final class AtlassianSimulator implements AutoCloseable {
         send(response, 200, JSON, answer(grant));
     }
 
-    private static String bearerToken(Request request) {
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    static String bearerToken(Request request) {
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
@@ -515,7 +516,7 @@ public final class AtlassianSimulator implements AutoCloseable {
         send(response, status, JSON, MAPPER.writeValueAsBytes(body));
     }
 
-    private static void send(Response response, int status, String contentType, byte[] body) throws IOException {
+    static void send(Response response, int status, String contentType, byte[] body) throws IOException {
         response.setStatus(status);
         // Put as is: setContentType would rewrite "text/html; charset=utf-8" to "text/html;charset=utf-8".
         response.getHttpFields().put(HttpHeader.CONTENT_TYPE, contentType);

@@ -81,7 +81,7 @@ public final class SimSiteApis {
         String product = parts[2];
         String cloudId = parts[3];
         String rest = parts[4];
-        String token = bearerToken(request);
+        String token = AtlassianSimulator.bearerToken(request);
         SimGrant grant = token == null ? null : simulator.grantByToken(token);
         if (grant == null || !grant.accepts(token, simulator.now())) {
             send(response, 401, UNAUTHORIZED);
@@ -222,14 +222,6 @@ public final class SimSiteApis {
         send(response, 429, TOO_MANY_REQUESTS);
     }
 
-    private static String bearerToken(Request request) {
-        String authorization = request.getHeader("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return authorization.substring(7).trim();
-    }
-
     /** From the query string alone: getParameter would read a form body, which the echo must see as sent. */
     private static String queryParameter(Request request, String name) {
         String query = request.getHttpURI().getQuery();
@@ -260,10 +252,7 @@ public final class SimSiteApis {
     }
 
     private static void send(Response response, int status, byte[] body) throws IOException {
-        response.setStatus(status);
-        response.getHttpFields().put(HttpHeader.CONTENT_TYPE, JSON);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        AtlassianSimulator.send(response, status, JSON, body);
     }
 
     private static byte[] utf8(String text) {

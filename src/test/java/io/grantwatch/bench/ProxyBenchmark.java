@@ -68,11 +68,7 @@ public final class ProxyBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
-        new ProxyBenchmark(options).run();
+        new ProxyBenchmark(Benchmark.options(args)).run();
         System.exit(0);
     }
 
