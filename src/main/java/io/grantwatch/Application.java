@@ -1,6 +1,9 @@
 package io.grantwatch;
 
+import io.grantwatch.access.AccessGate;
+import io.grantwatch.access.ApiKeys;
 import io.grantwatch.api.HttpApi;
+import io.grantwatch.audit.AuditService;
 import io.grantwatch.atlassian.AtlassianClient;
 import io.grantwatch.atlassian.RateGate;
 import io.grantwatch.check.CheckMetrics;
@@ -127,10 +130,13 @@ public final class Application implements AutoCloseable {
             webhooks.syncConfigured(config.webhooks());
             new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
+            ApiKeys keys = ApiKeys.from(config.http());
+            AuditService audit = new AuditService(database.jdbi(), metrics, clock, config.audit().retention(), 1000, keys.names());
+            lifecycle.manage("the audit's purge", audit, Managed.of(audit::start, audit));
             SiteProxy proxy = lifecycle.closing("the proxy's HTTP client", new SiteProxy(config.atlassian().apiBaseUrl(),
                     config.proxy(), grants, tokens, config.tokens().refreshMargin(), clock, new ProxyMetrics(metrics)));
             HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, health::report, clock,
-                    config.http().apiKey(), config.http().maxBodyBytes(), proxy);
+                    new AccessGate(keys), audit, config.http().maxBodyBytes(), proxy);
             lifecycle.manage("the HTTP API", api,
                     Managed.of(() -> api.start(config.http().host(), config.http().port()), api));
             lifecycle.start();

@@ -1,5 +1,6 @@
 package io.grantwatch.api;
 
+import io.grantwatch.db.ConnectionFailures;
 import io.grantwatch.delivery.WebhookException;
 import io.grantwatch.grants.ExternalIdTakenException;
 import io.grantwatch.core.UnknownGrantException;
@@ -35,6 +36,12 @@ final class ApiErrors {
         app.exception(ProxyException.class, ApiErrors::proxy);
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), code(e.getStatus()), e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
+            if (ConnectionFailures.isUnavailable(e)) {
+                // No connection within database.connectionTimeout, or one lost: the caller may try again later.
+                log.warn("{} {}: the database cannot be reached ({})", ctx.method(), ctx.matchedPath(), e.getClass().getSimpleName());
+                write(ctx, 503, "database_unavailable", "the database cannot be reached; try again later");
+                return;
+            }
             // The exception may carry anything; the log gets its type and place, the client a generic message.
             log.error("Unexpected failure on {} {}: {}", ctx.method(), ctx.matchedPath(), e.getClass().getName(), e);
             write(ctx, 500, "internal_error", "the request failed on the server; see its log");
@@ -50,19 +57,6 @@ final class ApiErrors {
                 write(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed here");
             }
         });
-    }
-
-    /** The status a refusal gets: for the proxy's audit, which is told before the error is written. */
-    static int status(Exception e) {
-        return switch (e) {
-            case ApiException api -> api.status();
-            case UnknownGrantException unknown -> 404;
-            case TokenUnavailableException unavailable -> 409;
-            case ProxyPath.InvalidPath invalid -> 400;
-            case ProxyException proxy -> status(proxy.kind());
-            case HttpResponseException http -> http.getStatus();
-            default -> 500;
-        };
     }
 
     private static int status(ProxyException.Kind kind) {
@@ -104,9 +98,12 @@ final class ApiErrors {
         };
     }
 
-    private static String code(int status) {
+    static String code(int status) {
         return switch (status) {
             case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 431 -> "headers_too_large";
             case 400 -> "bad_request";
             case 401 -> "unauthorized";
             case 404 -> "not_found";

@@ -1,5 +1,7 @@
 package io.grantwatch.api;
 
+import io.grantwatch.access.Caller;
+import io.grantwatch.audit.AuditService;
 import io.grantwatch.proxy.ProxyHeaders;
 import io.grantwatch.proxy.ProxyPath;
 import io.grantwatch.proxy.SiteProxy;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.server.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code ANY /v1/grants/{id}/proxy/ex/{product}/{cloudId}/{path}}: a site API call made with the
@@ -33,28 +37,24 @@ final class ProxyRoutes implements Route.Group {
     /** Set on a context whose answer the proxy wrote itself: error pages must not add to it. */
     static final String ANSWERED = "grantwatch.proxy.answered";
 
-    /** Told of every proxied call, refused ones too; {@code status} is what the caller got. */
-    interface Audit {
-        Audit NONE = (ctx, grantId, action, status) -> {};
-
-        void proxied(Context ctx, long grantId, String action, int status);
-    }
+    private static final Logger log = LoggerFactory.getLogger(ProxyRoutes.class);
 
     private final SiteProxy proxy;
+    private final AuditService audit;
     private final boolean apiKeyRequired;
-    private final Audit audit;
 
-    ProxyRoutes(SiteProxy proxy, boolean apiKeyRequired, Audit audit) {
+    ProxyRoutes(SiteProxy proxy, AuditService audit, boolean apiKeyRequired) {
         this.proxy = proxy;
-        this.apiKeyRequired = apiKeyRequired;
         this.audit = audit;
+        this.apiKeyRequired = apiKeyRequired;
     }
 
     /** One route per method, each a call that needs the {@code tokens} role. */
     @Override
     public List<Route> routes() {
         return METHODS.stream()
-                .map(method -> new Route(method, PATH, Role.TOKENS, "Call a site API with the grant's access token", this::proxy))
+                .map(method -> new Route(method, PATH, Role.TOKENS, "Call a site API with the grant's access token", this::proxy,
+                        this::audit))
                 .toList();
     }
 
@@ -62,28 +62,35 @@ final class ProxyRoutes implements Route.Group {
         long started = System.nanoTime();
         HttpServletRequest request = ctx.req();
         long grantId = GrantRoutes.id(ctx);
-        String action = "proxy " + request.getMethod() + " " + ctx.pathParam("product") + " " + ctx.pathParam("cloudId")
-                + " " + ctx.pathParam("path");
-        int status = 500;
+        if (!apiKeyRequired) {
+            throw new ApiException(403, "api_key_required",
+                    "calling site APIs with a grant's token needs API keys (http.apiKeys or http.apiKey), so that only the integration can");
+        }
+        ProxyPath.Target target = ProxyPath.parse(request.getRequestURI());
+        long length = request.getContentLengthLong();
+        boolean hasBody = length > 0 || request.getHeader("Transfer-Encoding") != null;
+        SiteProxy.Answer answer = proxy.forward(new SiteProxy.Call(grantId, request.getMethod(), target, request.getQueryString(),
+                headers(request), requiredScopes(request.getHeader(REQUIRE_SCOPE_HEADER)), length, hasBody,
+                request.getInputStream(), started));
+        ctx.attribute(ANSWERED, true);
+        write(ctx, answer);
+    }
+
+    /**
+     * Every call, refused ones too, with the status the caller got. The site's answer has been passed
+     * on by then (it streams), so a call that cannot be recorded is only logged.
+     */
+    private void audit(Context ctx) {
+        if (ctx.statusCode() == 503 && ctx.attribute(ANSWERED) == null) {
+            return; // the database is out of reach: recording would only wait for it a second time
+        }
+        Caller caller = HttpApi.caller(ctx);
+        long id = Requests.number(ctx.pathParam("id"));
         try {
-            if (!apiKeyRequired) {
-                throw new ApiException(403, "api_key_required",
-                        "calling site APIs with a grant's token needs http.apiKey to be configured, so that only the integration can");
-            }
-            ProxyPath.Target target = ProxyPath.parse(request.getRequestURI());
-            long length = request.getContentLengthLong();
-            boolean hasBody = length > 0 || request.getHeader("Transfer-Encoding") != null;
-            SiteProxy.Answer answer = proxy.forward(new SiteProxy.Call(grantId, request.getMethod(), target, request.getQueryString(),
-                    headers(request), requiredScopes(request.getHeader(REQUIRE_SCOPE_HEADER)), length, hasBody,
-                    request.getInputStream(), started));
-            status = answer.status();
-            ctx.attribute(ANSWERED, true);
-            write(ctx, answer);
+            audit.record(caller == null ? null : caller.keyName(), id > 0 ? id : null, AuditService.proxyAction(ctx.method().name(),
+                    ctx.pathParam("product"), ctx.pathParam("cloudId"), ctx.pathParam("path")), ctx.statusCode());
         } catch (RuntimeException e) {
-            status = ApiErrors.status(e);
-            throw e;
-        } finally {
-            audit.proxied(ctx, grantId, action, status);
+            log.warn("Audit: a proxied call could not be recorded ({})", e.getClass().getSimpleName());
         }
     }
 

@@ -1,6 +1,8 @@
 package io.grantwatch.api;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.Json;
@@ -25,11 +27,20 @@ final class Requests {
 
     private Requests() {}
 
-    /** The body as a JSON object whose fields are all among {@code allowed}. */
+    /** Rejects {@code {"url": "a", "url": "b"}}, which some parsers read as "a" and others as "b". */
+    private static final ObjectReader STRICT = Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** A whole number as this API writes one: ASCII digits only, no sign, no Unicode digits that Long.parseLong takes. */
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]{1,18}");
+
+    /** The body as a JSON object whose fields are all among {@code allowed}; JSON or no Content-Type at all. */
     static ObjectNode object(Context ctx, Set<String> allowed) {
+        String type = ctx.contentType();
+        if (type != null && !isJson(type)) {
+            throw new ApiException(415, "unsupported_media_type", "the request body must be JSON: Content-Type: application/json");
+        }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(ctx.bodyAsBytes());
+            node = STRICT.readTree(ctx.bodyAsBytes());
         } catch (JacksonException e) {
             throw ApiException.badRequest("malformed_body", "the request body is not valid JSON"
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
@@ -49,6 +60,16 @@ final class Requests {
             }
         }
         return (ObjectNode) node;
+    }
+
+    private static boolean isJson(String contentType) {
+        String media = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+    }
+
+    /** The number, or -1 when the text is not a plain whole number (sign, spaces, other digits, too long). */
+    static long number(String text) {
+        return text != null && DIGITS.matcher(text).matches() ? Long.parseLong(text) : -1;
     }
 
     static String string(ObjectNode body, String field, boolean required, int maxLength) {
@@ -113,14 +134,9 @@ final class Requests {
 
     /** The {@code id} path parameter; anything we cannot have given out is a 404 for that resource. */
     static long id(Context ctx, String resource) {
-        String text = ctx.pathParam("id");
-        try {
-            long id = Long.parseLong(text);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through: not an id we could have given out
+        long id = number(ctx.pathParam("id"));
+        if (id > 0) {
+            return id;
         }
         // The text is not echoed: someone may have pasted a token where the id goes.
         throw new ApiException(404, "not_found", "no " + resource + " has that id");
@@ -131,13 +147,9 @@ final class Requests {
         if (text == null) {
             return 100;
         }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= 1000) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        long limit = number(text);
+        if (limit >= 1 && limit <= 1000) {
+            return (int) limit;
         }
         throw ApiException.badRequest("invalid_parameter", "'limit' must be a whole number from 1 to 1000");
     }
@@ -148,13 +160,9 @@ final class Requests {
         if (text == null || text.isEmpty()) {
             return absent;
         }
-        try {
-            long cursor = Long.parseLong(text);
-            if (cursor >= 0) {
-                return cursor;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        long cursor = number(text);
+        if (cursor >= 0) {
+            return cursor;
         }
         throw ApiException.badRequest("invalid_cursor", "'" + name + "' must be a cursor this API gave out");
     }
@@ -164,11 +172,11 @@ final class Requests {
         if (text == null || text.isEmpty()) {
             return null;
         }
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid_parameter", "'" + name + "' must be a grant id");
+        long id = number(text);
+        if (id > 0) {
+            return id;
         }
+        throw ApiException.badRequest("invalid_parameter", "'" + name + "' must be a grant id");
     }
 
     static Duration duration(Context ctx, String name, Duration max) {

@@ -9,21 +9,30 @@ import java.util.List;
  * OpenAPI test compares the document against these). {@code path} is in Javalin's syntax, which
  * for {@code {param}} is also OpenAPI's.
  */
-public record Route(HandlerType method, String path, Role role, String summary, Handler handler) {
+public record Route(HandlerType method, String path, Role role, String summary, Handler handler, Handler after) {
     public static Route get(String path, Role role, String summary, Handler handler) {
-        return new Route(HandlerType.GET, path, role, summary, handler);
+        return new Route(HandlerType.GET, path, role, summary, handler, null);
     }
 
     public static Route post(String path, Role role, String summary, Handler handler) {
-        return new Route(HandlerType.POST, path, role, summary, handler);
+        return new Route(HandlerType.POST, path, role, summary, handler, null);
     }
 
     public static Route put(String path, Role role, String summary, Handler handler) {
-        return new Route(HandlerType.PUT, path, role, summary, handler);
+        return new Route(HandlerType.PUT, path, role, summary, handler, null);
     }
 
     public static Route delete(String path, Role role, String summary, Handler handler) {
-        return new Route(HandlerType.DELETE, path, role, summary, handler);
+        return new Route(HandlerType.DELETE, path, role, summary, handler, null);
+    }
+
+    /**
+     * The same route with a handler that runs after every request to its path, refused ones too
+     * (401, 403, any error), when the status the caller gets is known and nothing is sent yet: the
+     * audit's place.
+     */
+    public Route withAfter(Handler after) {
+        return new Route(method, path, role, summary, handler, after);
     }
 
     /** The path as the OpenAPI document writes it: Javalin's {@code <param>}, which takes slashes, is {@code {param}} there. */

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:ok", "1:a negative answer (a refused preflight, an unknown grant)", "2:usage or configuration error",
                 "3:the daemon or the database cannot be reached"},
         subcommands = {RunCommand.class, DemoCommand.class, GrantsCommand.class, HistoryCommand.class,
-                EventsCommand.class, CheckCommand.class, DbCommand.class, TokensCommand.class})
+                EventsCommand.class, AuditCommand.class, CheckCommand.class, DbCommand.class, TokensCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int NEGATIVE = 1;

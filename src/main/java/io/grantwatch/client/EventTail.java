@@ -60,28 +60,9 @@ public final class EventTail {
         stopped = true;
     }
 
-    /**
-     * The cursor of the newest event, so that following starts "from now". The API has no such
-     * call; ids only grow, so the first cursor after which the feed is empty is found by doubling
-     * and bisection: about 2·log2(newest id) tiny requests.
-     */
+    /** The cursor of the newest event, so that following starts "from now". */
     public long end() {
-        long low = 0;
-        long high = 1;
-        while (hasEventAfter(high)) {
-            low = high;
-            high *= 2;
-        }
-        // Invariant: an event exists after low (or low is 0), none after high.
-        while (high - low > 1) {
-            long middle = low + (high - low) / 2;
-            if (hasEventAfter(middle)) {
-                low = middle;
-            } else {
-                high = middle;
-            }
-        }
-        return hasEventAfter(low) ? high : low;
+        return Cursors.newest(this::hasEventAfter);
     }
 
     private boolean hasEventAfter(long cursor) {

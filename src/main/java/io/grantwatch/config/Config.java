@@ -31,18 +31,20 @@ public record Config(
         @Valid Encryption encryption,
         @UniqueWebhooks List<@Valid Webhook> webhooks,
         @Valid Delivery delivery,
+        @Valid Audit audit,
         @Valid Proxy proxy) {
 
     public Config {
         dataDir = dataDir != null ? dataDir : Path.of("data");
-        database = database != null ? database : new Database(null, null, null, null);
+        database = database != null ? database : new Database(null, null, null, null, null);
         atlassian = atlassian != null ? atlassian : new Atlassian(null, null, null, null, null);
         polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null, null, null);
         tokens = tokens != null ? tokens : new Tokens(null, null, null);
-        http = http != null ? http : new Http(null, null, null, null);
+        http = http != null ? http : new Http(null, null, null, null, null);
         encryption = encryption != null ? encryption : new Encryption(null, null);
         webhooks = webhooks != null ? List.copyOf(webhooks) : List.of();
-        delivery = delivery != null ? delivery : new Delivery(null, null, null, null, null, null, null, null);
+        delivery = delivery != null ? delivery : new Delivery(null, null, null, null, null, null, null, null, null);
+        audit = audit != null ? audit : new Audit(null);
         proxy = proxy != null ? proxy : new Proxy(null, null);
     }
 
@@ -59,14 +61,17 @@ public record Config(
                     message = "must be an H2 (jdbc:h2:) or PostgreSQL (jdbc:postgresql:) JDBC URL") String url,
             String username,
             String password,
-            @Min(value = 1, message = "must be at least 1") Integer poolSize) {
+            @Min(value = 1, message = "must be at least 1") Integer poolSize,
+            @DurationMin(millis = 250, message = "must be at least PT0.25S") Duration connectionTimeout) {
         public Database {
             poolSize = poolSize != null ? poolSize : 16;
+            connectionTimeout = connectionTimeout != null ? connectionTimeout : Duration.ofSeconds(5);
         }
 
         @Override
         public String toString() {
-            return "Database[url=" + url + ", username=" + username + ", poolSize=" + poolSize + "]";
+            return "Database[url=" + url + ", username=" + username + ", poolSize=" + poolSize
+                    + ", connectionTimeout=" + connectionTimeout + "]";
         }
     }
 
@@ -127,20 +132,54 @@ public record Config(
         }
     }
 
+    /**
+     * @param apiKey one key with every role (the form from before keys had roles)
+     * @param apiKeys named keys, each with its roles; see {@link ApiKey}
+     */
+    @ValidApiKeys
     public record Http(
             @Range(min = 0, max = 65535, message = "must be between {min} and {max}") Integer port,
             String host,
             @Pattern(regexp = "(?s).*\\S.*", message = "is set but empty") String apiKey,
-            Long maxBodyBytes) {
+            Long maxBodyBytes,
+            List<ApiKey> apiKeys) {
         public Http {
             port = port != null ? port : 8080;
             host = host != null ? host : "0.0.0.0";
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 64 * 1024L;
+            apiKeys = apiKeys != null ? List.copyOf(apiKeys) : List.of();
         }
 
         @Override
         public String toString() {
-            return "Http[port=" + port + ", host=" + host + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
+            return "Http[port=" + port + ", host=" + host + ", apiKey=" + (apiKey == null ? "none" : "set")
+                    + ", apiKeys=" + apiKeys + "]";
+        }
+    }
+
+    /**
+     * One API key of {@code http.apiKeys}; checked with the others ({@link ValidApiKeys}). {@code toString}
+     * never shows the key.
+     *
+     * @param name what the audit and the metrics call the key's holder
+     * @param key the key itself, or {@code sha256:<hex of its SHA-256>} so that the file need not hold it
+     * @param roles some of {@code read}, {@code write}, {@code tokens}, {@code admin}
+     */
+    public record ApiKey(String name, String key, List<String> roles) {
+        public ApiKey {
+            roles = roles != null ? List.copyOf(roles) : List.of();
+        }
+
+        @Override
+        public String toString() {
+            return "ApiKey[name=" + name + ", roles=" + roles + "]";
+        }
+    }
+
+    /** @param retention how long audit entries are kept; older ones are removed every hour, in batches */
+    public record Audit(@DurationMin(hours = 1, message = "must be at least PT1H") Duration retention) {
+        public Audit {
+            retention = retention != null ? retention : Duration.ofDays(90);
         }
     }
 
@@ -214,6 +253,8 @@ public record Config(
      * @param lease how long a node owns a subscription without renewing it; a dead node's subscriptions move after it
      * @param secretOverlap how long the previous secret still signs after a rotation
      * @param source the CloudEvents {@code source} attribute
+     * @param allowPrivateNetworks whether receivers may be on loopback or private networks (link-local
+     *     and cloud metadata addresses never may)
      */
     @BackoffInOrder
     public record Delivery(
@@ -224,7 +265,8 @@ public record Config(
             @DurationMin(millis = 10, message = "must be at least PT0.01S") Duration pollInterval,
             @DurationMin(seconds = 1, message = "must be at least PT1S") Duration lease,
             @DurationMin(nanos = 0, message = "must not be negative") Duration secretOverlap,
-            @NotBlank(message = "must not be empty") String source) {
+            @NotBlank(message = "must not be empty") String source,
+            Boolean allowPrivateNetworks) {
         public Delivery {
             initialBackoff = initialBackoff != null ? initialBackoff : Duration.ofSeconds(1);
             maxBackoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
@@ -234,6 +276,7 @@ public record Config(
             lease = lease != null ? lease : Duration.ofSeconds(30);
             secretOverlap = secretOverlap != null ? secretOverlap : Duration.ofHours(24);
             source = source != null ? source : "urn:grantwatch";
+            allowPrivateNetworks = allowPrivateNetworks != null ? allowPrivateNetworks : true;
         }
     }
 
@@ -255,6 +298,7 @@ public record Config(
     @Override
     public String toString() {
         return "Config[dataDir=" + dataDir + ", database=" + database.url() + ", " + atlassian + ", " + polling + ", "
-                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + ", " + proxy + "]";
+                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + ", " + audit + ", "
+                + proxy + "]";
     }
 }

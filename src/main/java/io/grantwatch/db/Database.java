@@ -2,6 +2,7 @@ package io.grantwatch.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.grantwatch.db.migration.V8__postgres_storage;
 import io.grantwatch.config.Config;
@@ -39,7 +40,18 @@ public final class Database implements AutoCloseable {
         hikari.setPassword(config.database().password());
         hikari.setMaximumPoolSize(config.database().poolSize());
         hikari.setPoolName("grantwatch");
-        hikari.setConnectionTimeout(10_000);
+        // Hikari drops a connection on the SQL states it knows (08xxx); H2 says "closed" and "broken" with
+        // codes of its own, and without this a pool of dead H2 connections would outlive the outage.
+        hikari.setExceptionOverride(new SQLExceptionOverride() {
+            @java.lang.Override
+            public SQLExceptionOverride.Override adjudicate(SQLException failure) {
+                return ConnectionFailures.isUnavailable(failure)
+                        ? SQLExceptionOverride.Override.MUST_EVICT : SQLExceptionOverride.Override.CONTINUE_EVICT;
+            }
+        });
+        // The longest a request waits for a connection: when the database is down, /v1 answers 503 after this.
+        hikari.setConnectionTimeout(config.database().connectionTimeout().toMillis());
+        hikari.setValidationTimeout(Math.min(2_000, Math.max(250, config.database().connectionTimeout().toMillis() / 2)));
         hikari.setInitializationFailTimeout(10_000);
         if (config.jdbcUrl().startsWith("jdbc:postgresql:")) {
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");

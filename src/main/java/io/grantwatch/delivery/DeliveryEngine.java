@@ -58,7 +58,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.metrics = new DeliveryMetrics(registry);
-        this.sender = new WebhookSender(settings.requestTimeout());
+        this.sender = new WebhookSender(settings.requestTimeout(), new ReceiverGuard(settings.allowPrivateNetworks()));
         this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(),
                 bound -> ThreadLocalRandom.current().nextLong(bound));
         Duration third = settings.lease().dividedBy(3);

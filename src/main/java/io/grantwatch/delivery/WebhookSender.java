@@ -2,46 +2,47 @@ package io.grantwatch.delivery;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * POSTs one request to a receiver, and always answers with a {@link Result}: the whole exchange,
- * body included, is bounded by the request timeout, so a receiver that trickles its answer cannot
- * hold a worker. Messages never repeat the url (it may be a credential). Thread-safe.
+ * name resolution and body included, is bounded by the request timeout, so a receiver that trickles
+ * its answer cannot hold a worker. The host is resolved and checked by {@link ReceiverGuard} at
+ * every delivery, and the connection goes to the checked address. Messages never repeat the url
+ * (it may be a credential). Thread-safe.
  */
 final class WebhookSender implements AutoCloseable {
     /** How much of a receiver's answer the delivery log keeps, to tell operators why it refused. */
     private static final int SNIPPET_BYTES = 200;
 
     private final Duration timeout;
+    private final ReceiverGuard guard;
+    private final SSLSocketFactory tlsSockets;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient http;
 
-    WebhookSender(Duration timeout) {
+    WebhookSender(Duration timeout, ReceiverGuard guard) {
+        this(timeout, guard, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** @param tlsSockets the JVM's default in the daemon; tests trust a certificate of their own */
+    WebhookSender(Duration timeout, ReceiverGuard guard, SSLSocketFactory tlsSockets) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.guard = guard;
+        this.tlsSockets = tlsSockets;
     }
 
     static final String DELIVERED = "delivered";
@@ -57,26 +58,30 @@ final class WebhookSender implements AutoCloseable {
 
     Result post(String url, String contentType, String body, Map<String, String> headers) throws InterruptedException {
         long started = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> exchange;
+        URI uri;
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(timeout)
-                    .header("Content-Type", contentType)
-                    .header("User-Agent", "grantwatch-webhooks")
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-            headers.forEach(request::header);
-            exchange = http.sendAsync(request.build(), info -> new Snippet());
-        } catch (IllegalArgumentException e) {
+            uri = new URI(url);
+            if (uri.getHost() == null || uri.getScheme() == null) {
+                throw new URISyntaxException(url, "no host");
+            }
+        } catch (URISyntaxException e) {
             return new Result(FAILED, null, Duration.ZERO, "the request cannot be made for this url");
         }
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("Content-Type", contentType);
+        all.put("User-Agent", "grantwatch-webhooks");
+        all.putAll(headers);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Future<ReceiverExchange.Response> exchange = executor.submit(() -> ReceiverExchange.post(
+                guard.resolve(uri.getHost()), uri, all, bytes, timeout, SNIPPET_BYTES, tlsSockets));
         try {
-            HttpResponse<String> response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            ReceiverExchange.Response response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             Duration latency = Duration.ofNanos(System.nanoTime() - started);
-            int status = response.statusCode();
+            int status = response.status();
             if (status >= 200 && status < 300) {
                 return new Result(DELIVERED, status, latency, null);
             }
-            String snippet = response.body().isBlank() ? "" : ": " + response.body();
+            String snippet = response.snippet().isBlank() ? "" : ": " + response.snippet();
             return new Result(FAILED, status, latency, "HTTP " + status + snippet);
         } catch (TimeoutException e) {
             exchange.cancel(true);
@@ -87,8 +92,14 @@ final class WebhookSender implements AutoCloseable {
         } catch (ExecutionException e) {
             Duration latency = Duration.ofNanos(System.nanoTime() - started);
             Throwable cause = e.getCause();
-            if (cause instanceof HttpTimeoutException) {
+            if (cause instanceof SocketTimeoutException) {
                 return timedOut(started);
+            }
+            if (cause instanceof ReceiverGuard.RefusedAddressException) {
+                return new Result(FAILED, null, latency, cause.getMessage());
+            }
+            if (cause instanceof UnknownHostException) {
+                return new Result(FAILED, null, latency, "cannot resolve the receiver's host");
             }
             if (cause instanceof ConnectException) {
                 return new Result(FAILED, null, latency, "cannot connect (refused or unreachable)");
@@ -106,44 +117,7 @@ final class WebhookSender implements AutoCloseable {
 
     @Override
     public void close() {
-        // Without this the client's selector thread outlives the sender; attempts in flight are made again anyway.
-        http.shutdownNow();
+        // Interrupts the exchanges in flight, which closes their sockets; they are made again anyway.
         executor.shutdownNow();
-    }
-
-    /** Keeps the first bytes of a body as printable text and drops the rest. One per response. */
-    private static final class Snippet implements HttpResponse.BodySubscriber<String> {
-        private final ByteBuffer kept = ByteBuffer.allocate(SNIPPET_BYTES);
-        private final CompletableFuture<String> result = new CompletableFuture<>();
-
-        @Override
-        public CompletionStage<String> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                while (buffer.hasRemaining() && kept.hasRemaining()) {
-                    kept.put(buffer.get());
-                }
-            }
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            result.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            String text = new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
-            result.complete(text.replaceAll("[^\\x20-\\x7E]", " ").strip());
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.grantwatch.delivery;
 
 import io.grantwatch.config.Config;
+import io.grantwatch.config.ConfigException;
 import io.grantwatch.core.EventType;
 import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.crypto.TokenCipherException;
@@ -40,6 +41,7 @@ public final class WebhookService {
     private final DeliveryEngine engine;
     private final Config.Delivery settings;
     private final Clock clock;
+    private final ReceiverGuard guard;
 
     public WebhookService(Jdbi jdbi, TokenCipher cipher, DeliveryEngine engine, Config.Delivery settings, Clock clock) {
         this.jdbi = jdbi;
@@ -47,6 +49,7 @@ public final class WebhookService {
         this.engine = engine;
         this.settings = settings;
         this.clock = clock;
+        this.guard = new ReceiverGuard(settings.allowPrivateNetworks());
     }
 
     /** What {@code POST /v1/webhooks} asks for; null lists mean "all". */
@@ -57,6 +60,7 @@ public final class WebhookService {
 
     public Secret create(NewWebhook request) {
         String problem = Urls.problem(request.url());
+        problem = problem != null ? problem : guard.problem(request.url());
         if (problem != null) {
             throw WebhookException.invalid("'url' " + problem);
         }
@@ -145,6 +149,13 @@ public final class WebhookService {
      * Entries gone from the file are deleted.
      */
     public void syncConfigured(List<Config.Webhook> entries) {
+        // Where a url's host points is a question for this daemon's network and settings, not the file's.
+        for (int i = 0; i < entries.size(); i++) {
+            String problem = guard.problem(entries.get(i).url());
+            if (problem != null) {
+                throw new ConfigException("webhooks[" + i + "].url " + problem);
+            }
+        }
         // ConfigLoader has applied WebhookRules to every entry: they are valid and distinct here.
         Set<String> keys = new TreeSet<>();
         for (Config.Webhook entry : entries) {

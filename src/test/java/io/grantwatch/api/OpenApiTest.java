@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.Json;
+import io.grantwatch.access.AccessGate;
+import io.grantwatch.access.ApiKeys;
 import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
 import java.net.URI;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -39,7 +42,8 @@ class OpenApiTest {
     static void serve() throws Exception {
         // No service is called: the OpenAPI document is served without one, and with an API key
         // configured, to show that it needs none.
-        api = new HttpApi(null, null, null, null, null, null, Clock.systemUTC(), "an-api-key", 1 << 20, null).start("127.0.0.1", 0);
+        api = new HttpApi(null, null, null, null, null, null, Clock.systemUTC(),
+                new AccessGate(ApiKeys.of(List.of(), "an-api-key")), null, 1 << 20, null).start("127.0.0.1", 0);
         HttpResponse<String> answer = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/openapi.json")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -108,6 +112,20 @@ class OpenApiTest {
             assertThat(route.role() == Role.PUBLIC).as("%s %s is public", route.method(), route.path()).isEqualTo(outsideV1);
         }
         assertThat(keyless).isEqualTo(expected);
+    }
+
+    @Test
+    void everyV1OperationDocumentsTheRoleItsRouteNeedsAndItsForbidden() {
+        for (Route route : api.routes()) {
+            if (route.role() == Role.PUBLIC) {
+                continue;
+            }
+            JsonNode operation = document.path("paths").path(route.openApiPath()).path(route.method().name().toLowerCase(Locale.ROOT));
+            assertThat(operation.path("x-grantwatch-role").asText()).as("%s %s", route.method(), route.path())
+                    .isEqualTo(route.role().needs().wireName());
+            assertThat(operation.path("responses").has("403")).as("%s %s documents its 403", route.method(), route.path())
+                    .isTrue();
+        }
     }
 
     @Test

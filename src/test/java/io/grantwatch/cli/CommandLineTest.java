@@ -105,7 +105,7 @@ class CommandLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "run", "demo", "grants", "grants add", "grants list", "grants show", "grants remove",
-            "history", "events", "events tail", "check", "db", "db migrate"})
+            "history", "events", "events tail", "audit", "audit tail", "check", "db", "db migrate"})
     void everyCommandHasHelp(String command) {
         List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");
@@ -238,6 +238,34 @@ class CommandLineTest {
         JsonNode json = run("history", String.valueOf(id), "--config", config.toString(), "--json").json();
         assertThat(json.get("snapshots")).hasSize(2);
         assertThat(json.get("snapshots").get(0).get("firstSeenAt").asText()).isNotEmpty();
+    }
+
+    @Test
+    void auditTailPrintsTokenHandOutsAndFollowsThem() throws Exception {
+        SimGrant sim = grantwatch.simulator().newGrant();
+        sim.setSites(List.of(ALPHA));
+        long id = addHealthyGrant(sim, "audit-user");
+        assertThat(grantwatch.api().get("/v1/grants/" + id + "/token").status()).isEqualTo(200);
+
+        Result all = run("audit", "tail", "--from-start", "--no-follow", "--grant", String.valueOf(id), "--config", config.toString());
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.out().lines()).singleElement().satisfies(line -> assertThat(line)
+                .contains("apiKey").contains("grant " + id).contains("200").contains("token"));
+        Result json = run("audit", "tail", "--from-start", "--no-follow", "--grant", String.valueOf(id), "--json",
+                "--config", config.toString());
+        assertThat(Json.MAPPER.readTree(json.out().lines().findFirst().orElseThrow()).get("action").asText()).isEqualTo("token");
+        Result fromNow = run("audit", "tail", "--no-follow", "--config", config.toString());
+        assertThat(fromNow.exitCode()).as(fromNow.err()).isZero();
+        assertThat(fromNow.out()).isEmpty();
+
+        // Following, from a cursor taken before the hand-out so that no start-up race can miss it.
+        String cursor = grantwatch.api().get("/v1/audit").json().get("nextCursor").asText();
+        CompletableFuture<Result> follower = CompletableFuture.supplyAsync(() -> run("audit", "tail", "--after", cursor,
+                "--count", "1", "--interval", "PT0.2S", "--config", config.toString()));
+        assertThat(grantwatch.api().get("/v1/grants/999999/token").status()).isEqualTo(404);
+        Result followed = follower.get(30, TimeUnit.SECONDS);
+        assertThat(followed.exitCode()).as(followed.err()).isZero();
+        assertThat(followed.out().lines()).singleElement().satisfies(line -> assertThat(line).contains("999999").contains("404"));
     }
 
     @Test

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
             assertThat(valueAt(ConfigLoader.load(yaml(alone), Map.of()), key)).as(line).isEqualTo(valueAt(defaults, key));
             shown++;
         }
-        assertThat(shown).isEqualTo(30);
+        assertThat(shown).isEqualTo(33);
     }
 
     private static Object valueAt(Object config, String key) throws Exception {
@@ -150,6 +150,42 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("polling.interval")
                 .hasMessageContaining("ISO-8601");
+    }
+
+    @Test
+    void apiKeysAreCheckedAtLoadNamingTheEntryAndNeverTheKey() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("""
+                http:
+                  apiKeys:
+                    - {name: dashboard, key: the-secret-one, roles: [read]}
+                    - {name: backend, key: "sha256:abc", roles: [read]}
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("http.apiKeys[1].key starts with sha256: and must go on with the 64 hex digits of a SHA-256");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("""
+                http:
+                  apiKeys:
+                    - {name: dashboard, key: the-secret-one, roles: [reader]}
+                """), Map.of()))
+                .hasMessage("http.apiKeys[0].roles holds an unknown role; known: read, write, tokens, admin");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("""
+                http:
+                  apiKey: the-secret-one
+                  apiKeys:
+                    - {name: dashboard, key: the-secret-one, roles: [read]}
+                """), Map.of()))
+                .hasMessageContaining("http.apiKeys holds the same key twice").hasMessageNotContaining("the-secret-one");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("audit:\n  retention: PT1M\n"), Map.of()))
+                .hasMessage("audit.retention must be at least PT1H");
+        Config config = ConfigLoader.load(yaml("""
+                http:
+                  apiKeys:
+                    - {name: dashboard, key: the-secret-one, roles: [read]}
+                """), Map.of());
+        assertThat(config.toString()).doesNotContain("the-secret-one").contains("dashboard");
+        assertThat(config.audit().retention()).isEqualTo(java.time.Duration.ofDays(90));
+        assertThat(config.delivery().allowPrivateNetworks()).isTrue();
+        assertThat(config.database().connectionTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
     }
 
     @Test

@@ -470,6 +470,23 @@ abstract class ProxyContract {
     }
 
     @Test
+    void everyCallIsAuditedRefusedOnesToo() {
+        SimGrant grant = simGrant(JIRA);
+        long id = register(grant);
+        send(proxied(id, "jira", JIRA.cloudId(), "rest/api/3/myself?expand=groups").GET());
+        send(proxied(id, "confluence", WIKI.cloudId(), "wiki/rest/api/space").GET());
+        send(proxied(id, "jira", JIRA.cloudId(), "%2e%2e/x").GET());
+        List<String> entries = new ArrayList<>();
+        for (JsonNode entry : api.get("/v1/audit?limit=1000&grantId=" + id).json().get("entries")) {
+            entries.add(entry.get("key").asText() + " " + entry.get("action").asText() + " " + entry.get("status").asInt());
+        }
+        assertThat(entries).containsExactly(
+                "apiKey proxy GET jira " + JIRA.cloudId() + " rest/api/3/myself 200",
+                "apiKey proxy GET confluence " + WIKI.cloudId() + " wiki/rest/api/space 403",
+                "apiKey proxy GET jira " + JIRA.cloudId() + " ../x 400");
+    }
+
+    @Test
     void thePreflightIsAnsweredFromMemory() {
         SimGrant grant = simGrant(JIRA);
         long id = register(grant);
