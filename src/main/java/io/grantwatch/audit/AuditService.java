@@ -38,6 +38,8 @@ public final class AuditService implements AutoCloseable {
     private final int purgeBatch;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Entries recorded at the same time share a transaction: the sequence lock would otherwise take them one by one. */
+    private final GroupCommit<AuditDao.NewEntry> commits;
     private ScheduledExecutorService purger;
 
     /** @param keyNames the configured keys, whose counters exist from the start at 0 */
@@ -48,6 +50,7 @@ public final class AuditService implements AutoCloseable {
         this.clock = clock;
         this.retention = retention;
         this.purgeBatch = purgeBatch;
+        this.commits = new GroupCommit<>(entries -> jdbi.useTransaction(handle -> new AuditDao(handle).append(entries)));
         for (String key : keyNames) {
             for (String outcome : List.of("ok", "refused")) {
                 counter("grantwatch.token.handouts", key, outcome);
@@ -73,8 +76,7 @@ public final class AuditService implements AutoCloseable {
      */
     public void record(String keyName, Long grantId, String action, int status) {
         String kept = action.length() > MAX_ACTION_LENGTH ? action.substring(0, MAX_ACTION_LENGTH) : action;
-        jdbi.useTransaction(handle -> new AuditDao(handle).append(
-                new AuditDao.NewEntry(clock.instant(), keyName, grantId, kept, status)));
+        commits.submit(new AuditDao.NewEntry(clock.instant(), keyName, grantId, kept, status));
         String meter = action.startsWith("proxy ") ? "grantwatch.proxied.calls" : "grantwatch.token.handouts";
         counter(meter, keyName == null ? NO_KEY : keyName, status < 400 ? "ok" : "refused").increment();
     }
