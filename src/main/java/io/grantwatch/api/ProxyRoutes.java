@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.server.Request;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code ANY /v1/grants/{id}/proxy/ex/{product}/{cloudId}/{path}}: a site API call made with the
@@ -36,8 +34,6 @@ final class ProxyRoutes implements Route.Group {
     static final String REQUIRE_SCOPE_HEADER = "Grantwatch-Require-Scope";
     /** Set on a context whose answer the proxy wrote itself: error pages must not add to it. */
     static final String ANSWERED = "grantwatch.proxy.answered";
-
-    private static final Logger log = LoggerFactory.getLogger(ProxyRoutes.class);
 
     private final SiteProxy proxy;
     private final AuditService audit;
@@ -77,8 +73,8 @@ final class ProxyRoutes implements Route.Group {
     }
 
     /**
-     * Every call, refused ones too, with the status the caller got. The site's answer has been passed
-     * on by then (it streams), so a call that cannot be recorded is only logged.
+     * Every call, refused ones too, with the status the caller got. The site's answer has gone out by
+     * then (it streams), so the entry is written after the request, not before its end.
      */
     private void audit(Context ctx) {
         if (ctx.statusCode() == 503 && ctx.attribute(ANSWERED) == null) {
@@ -86,12 +82,8 @@ final class ProxyRoutes implements Route.Group {
         }
         Caller caller = HttpApi.caller(ctx);
         long id = Requests.number(ctx.pathParam("id"));
-        try {
-            audit.record(caller == null ? null : caller.keyName(), id > 0 ? id : null, AuditService.proxyAction(ctx.method().name(),
-                    ctx.pathParam("product"), ctx.pathParam("cloudId"), ctx.pathParam("path")), ctx.statusCode());
-        } catch (RuntimeException e) {
-            log.warn("Audit: a proxied call could not be recorded ({})", e.getClass().getSimpleName());
-        }
+        audit.recordLater(caller == null ? null : caller.keyName(), id > 0 ? id : null, AuditService.proxyAction(ctx.method().name(),
+                ctx.pathParam("product"), ctx.pathParam("cloudId"), ctx.pathParam("path")), ctx.statusCode());
     }
 
     private static void write(Context ctx, SiteProxy.Answer answer) {
