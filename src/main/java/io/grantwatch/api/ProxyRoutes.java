@@ -62,7 +62,7 @@ final class ProxyRoutes implements Route.Group {
             throw new ApiException(403, "api_key_required",
                     "calling site APIs with a grant's token needs API keys (http.apiKeys or http.apiKey), so that only the integration can");
         }
-        ProxyPath.Target target = ProxyPath.parse(request.getRequestURI());
+        ProxyPath.Target target = proxy.target(request.getRequestURI());
         long length = request.getContentLengthLong();
         boolean hasBody = length > 0 || request.getHeader("Transfer-Encoding") != null;
         SiteProxy.Answer answer = proxy.forward(new SiteProxy.Call(grantId, request.getMethod(), target, request.getQueryString(),

@@ -92,6 +92,16 @@ public final class SiteProxy implements AutoCloseable {
     /** The site's answer, to be passed on as it is; {@code access} is the Grantwatch-Access reason. */
     public record Answer(int status, List<ProxyHeaders.Header> headers, InputStream body, String access) {}
 
+    /** Where a request goes ({@link ProxyPath#parse}); a refused path is counted. */
+    public ProxyPath.Target target(String rawUri) {
+        try {
+            return ProxyPath.parse(rawUri);
+        } catch (ProxyPath.InvalidPath e) {
+            metrics.refused("invalid_path");
+            throw e;
+        }
+    }
+
     public Answer forward(Call call) {
         ProxyPath.Target target = call.target();
         Access access = refuseOrAllow(call);

@@ -444,6 +444,7 @@ abstract class ProxyContract {
         SimGrant grant = simGrant(JIRA);
         long id = register(grant);
         long before = simulator.siteApis().requestCount();
+        double counted = metric("grantwatch_proxy_refusals_total", "reason=\"invalid_path\"");
         for (String path : List.of("rest/../../../oauth/token", "%2e%2e/%2e%2e/oauth/token", "a/%252e%252e/b", "rest%2fapi",
                 "rest%5capi", "a/%255c/b", "..;/x", "a//b")) {
             HttpResponse<String> answer = send(proxied(id, "jira", JIRA.cloudId(), path).GET());
@@ -453,6 +454,7 @@ abstract class ProxyContract {
         assertThat(send(proxied(id, "bitbucket", JIRA.cloudId(), "x").GET()).statusCode()).isEqualTo(400);
         assertThat(send(proxied(id, "jira", "not-a-cloud-id", "x").GET()).statusCode()).isEqualTo(400);
         assertThat(simulator.siteApis().requestCount()).isEqualTo(before);
+        assertThat(metric("grantwatch_proxy_refusals_total", "reason=\"invalid_path\"")).isEqualTo(counted + 10);
     }
 
     @Test
