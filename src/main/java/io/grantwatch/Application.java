@@ -21,12 +21,15 @@ import io.grantwatch.delivery.DeliveryEngine;
 import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
 import io.grantwatch.events.EventSignal;
+import io.grantwatch.grants.AccessStates;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.GrantStatusGauges;
 import io.grantwatch.health.HealthCheck;
 import io.grantwatch.lifecycle.Lifecycle;
 import io.grantwatch.lifecycle.Managed;
 import io.grantwatch.lifecycle.NodeId;
+import io.grantwatch.proxy.ProxyMetrics;
+import io.grantwatch.proxy.SiteProxy;
 import io.grantwatch.schedule.Dispatchers;
 import io.grantwatch.crypto.StoredKeys;
 import io.grantwatch.tokens.TokenRefresher;
@@ -116,7 +119,11 @@ public final class Application implements AutoCloseable {
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks, node,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
             lifecycle.manage("the Quartz dispatchers", dispatchers, Managed.of(dispatchers::start, dispatchers));
-            GrantService grants = new GrantService(database.jdbi(), cipher, checks, clock, config.atlassian().apiBaseUrl());
+            // Started before the HTTP API and stopped after it: the preflight and the proxy answer from it.
+            AccessStates accessStates = new AccessStates(feed, metrics);
+            lifecycle.manage("the grant states in memory", accessStates, Managed.of(accessStates::start, accessStates));
+            GrantService grants = new GrantService(database.jdbi(), cipher, checks, clock, accessStates,
+                    config.atlassian().apiBaseUrl());
             TokenService tokens = new TokenService(database.jdbi(), cipher, refresher, config.tokens(), clock);
             DeliveryEngine delivery = new DeliveryEngine(database.jdbi(), cipher, newEvents, config.delivery(), metrics, clock,
                     node);
@@ -130,8 +137,10 @@ public final class Application implements AutoCloseable {
             ApiKeys keys = ApiKeys.from(config.http());
             AuditService audit = new AuditService(database.jdbi(), metrics, clock, config.audit().retention(), 1000, keys.names());
             lifecycle.manage("the audit's purge", audit, Managed.of(audit::start, audit));
+            SiteProxy proxy = lifecycle.closing("the proxy's HTTP client", new SiteProxy(config.atlassian().apiBaseUrl(),
+                    config.proxy(), grants, tokens, config.tokens().refreshMargin(), clock, new ProxyMetrics(metrics)));
             HttpApi api = new HttpApi(grants, tokens, webhooks, connect, feed, metrics, health::report, clock,
-                    new AccessGate(keys), audit, config.http().maxBodyBytes());
+                    new AccessGate(keys), audit, config.http().maxBodyBytes(), proxy);
             lifecycle.manage("the HTTP API", api,
                     Managed.of(() -> api.start(config.http().host(), config.http().port()), api));
             lifecycle.start();

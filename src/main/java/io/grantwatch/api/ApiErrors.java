@@ -5,10 +5,13 @@ import io.grantwatch.db.ConnectionFailures;
 import io.grantwatch.delivery.WebhookException;
 import io.grantwatch.grants.ExternalIdTakenException;
 import io.grantwatch.core.UnknownGrantException;
+import io.grantwatch.proxy.ProxyException;
+import io.grantwatch.proxy.ProxyPath;
 import io.grantwatch.tokens.TokenService.TokenUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,8 @@ final class ApiErrors {
         app.exception(TokenUnavailableException.class, (e, ctx) -> write(ctx, 409, code(e.reason()), e.getMessage()));
         app.exception(WebhookException.class, (e, ctx) -> webhook(ctx, e));
         app.exception(ConnectException.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage()));
+        app.exception(ProxyPath.InvalidPath.class, (e, ctx) -> write(ctx, 400, "invalid_path", e.getMessage()));
+        app.exception(ProxyException.class, ApiErrors::proxy);
         app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), code(e.getStatus()), e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
             if (ConnectionFailures.isUnavailable(e)) {
@@ -43,12 +48,39 @@ final class ApiErrors {
             log.error("Unexpected failure on {} {}: {}", ctx.method(), ctx.matchedPath(), e.getClass().getName(), e);
             write(ctx, 500, "internal_error", "the request failed on the server; see its log");
         });
+        // A site's own 404 or 405, passed on by the proxy, is its answer: nothing is added to it.
         app.error(404, ctx -> {
-            if (ctx.result() == null) {
+            if (ctx.result() == null && ctx.attribute(ProxyRoutes.ANSWERED) == null) {
                 write(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
             }
         });
-        app.error(405, ctx -> write(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed here"));
+        app.error(405, ctx -> {
+            if (ctx.attribute(ProxyRoutes.ANSWERED) == null) {
+                write(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed here");
+            }
+        });
+    }
+
+    private static int status(ProxyException.Kind kind) {
+        return switch (kind) {
+            case INVALID_PATH -> 400;
+            case REFUSED -> 403;
+            case TOO_LARGE -> 413;
+            case SITE_UNREACHABLE -> 502;
+            case SITE_TIMEOUT -> 504;
+        };
+    }
+
+    /** A refusal also says which scopes are missing, and carries the Grantwatch-Access header a site's answer would. */
+    private static void proxy(ProxyException e, Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        if (e.kind() == ProxyException.Kind.REFUSED) {
+            body.put("missingScopes", e.missingScopes());
+            ctx.header(ProxyRoutes.ACCESS_HEADER, e.code());
+        }
+        ctx.status(status(e.kind())).json(body);
     }
 
     private static void webhook(Context ctx, WebhookException e) {

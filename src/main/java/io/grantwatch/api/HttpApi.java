@@ -9,6 +9,7 @@ import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.HealthCheck;
+import io.grantwatch.proxy.SiteProxy;
 import io.grantwatch.tokens.TokenService;
 import io.grantwatch.web.Dashboard;
 import io.javalin.Javalin;
@@ -34,11 +35,12 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, ConnectService connect, EventFeed feed,
             PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, AccessGate gate,
-            AuditService audit, long maxBodyBytes) {
+            AuditService audit, long maxBodyBytes, SiteProxy proxy) {
         this.gate = gate;
         this.routes = List.of(
                         new GrantRoutes(grants, clock),
                         new TokenRoutes(tokens, audit, gate.keysConfigured()),
+                        new ProxyRoutes(proxy, audit, gate.keysConfigured()),
                         new EventRoutes(feed),
                         new AuditRoutes(audit),
                         new WebhookRoutes(webhooks),
@@ -49,6 +51,9 @@ public final class HttpApi implements AutoCloseable {
             config.showJavalinBanner = false;
             config.useVirtualThreads = true;
             config.http.maxRequestSize = maxBodyBytes;
+            // Jetty would otherwise hand over a header value from its cache when it matches one but for case
+            // ("charset=utf-8" as "charset=UTF-8"): the proxy passes headers on exactly as they came.
+            config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             Dashboard.serve(config);
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));

@@ -35,6 +35,15 @@ public record Route(HandlerType method, String path, Role role, String summary, 
         return new Route(method, path, role, summary, handler, after);
     }
 
+    /** The path as the OpenAPI document writes it: Javalin's {@code <param>}, which takes slashes, is {@code {param}} there. */
+    public String openApiPath() {
+        return openApiPath(path);
+    }
+
+    public static String openApiPath(String javalinPath) {
+        return javalinPath.replaceAll("<([A-Za-z0-9_]+)>", "{$1}");
+    }
+
     /** A resource's routes; a new group only declares them and is added to {@link HttpApi}'s list. */
     public interface Group {
         List<Route> routes();

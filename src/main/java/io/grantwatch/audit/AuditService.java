@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,10 @@ public final class AuditService implements AutoCloseable {
     private final int purgeBatch;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Entries recorded at the same time share a transaction: the sequence lock would otherwise take them one by one. */
+    private final GroupCommit<AuditDao.NewEntry> commits;
+    /** Writes the entries of {@link #recordLater}; closing waits for them. */
+    private final ExecutorService later = Executors.newVirtualThreadPerTaskExecutor();
     private ScheduledExecutorService purger;
 
     /** @param keyNames the configured keys, whose counters exist from the start at 0 */
@@ -48,6 +53,7 @@ public final class AuditService implements AutoCloseable {
         this.clock = clock;
         this.retention = retention;
         this.purgeBatch = purgeBatch;
+        this.commits = new GroupCommit<>(entries -> jdbi.useTransaction(handle -> new AuditDao(handle).append(entries)));
         for (String key : keyNames) {
             for (String outcome : List.of("ok", "refused")) {
                 counter("grantwatch.token.handouts", key, outcome);
@@ -73,10 +79,26 @@ public final class AuditService implements AutoCloseable {
      */
     public void record(String keyName, Long grantId, String action, int status) {
         String kept = action.length() > MAX_ACTION_LENGTH ? action.substring(0, MAX_ACTION_LENGTH) : action;
-        jdbi.useTransaction(handle -> new AuditDao(handle).append(
-                new AuditDao.NewEntry(clock.instant(), keyName, grantId, kept, status)));
+        commits.submit(new AuditDao.NewEntry(clock.instant(), keyName, grantId, kept, status));
         String meter = action.startsWith("proxy ") ? "grantwatch.proxied.calls" : "grantwatch.token.handouts";
         counter(meter, keyName == null ? NO_KEY : keyName, status < 400 ? "ok" : "refused").increment();
+    }
+
+    /**
+     * Records an attempt whose answer has gone out already (a proxied call, streamed), without
+     * holding its request until the commit: the next request on the caller's connection does not
+     * wait for it. Entries arriving together still share a transaction; one that cannot be written
+     * is logged. Closing the service waits for the entries on their way.
+     */
+    public void recordLater(String keyName, Long grantId, String action, int status) {
+        later.execute(() -> {
+            try {
+                record(keyName, grantId, action, status);
+            } catch (RuntimeException e) {
+                log.warn("Audit: an entry could not be recorded ({}): {}", e.getClass().getSimpleName(),
+                        action.length() > 200 ? action.substring(0, 200) : action);
+            }
+        });
     }
 
     /** A page of the audit, oldest first after the cursor. */
@@ -129,6 +151,7 @@ public final class AuditService implements AutoCloseable {
             purger.shutdownNow();
             purger = null;
         }
+        later.close();
     }
 
     private Counter counter(String name, String key, String outcome) {

@@ -123,7 +123,8 @@ public final class CheckRecorder {
             Checked checked) {
         Instant at = checked.startedAt();
         Supplier<Sites> known = () -> row.snapshotId() == null ? Sites.EMPTY : snapshots.sites(row.snapshotId());
-        Judge.Verdict verdict = judge.judge(row.status(), row.failures(), row.removalPendingAt() != null, known, checked.outcome());
+        Judge.Verdict verdict = judge.judge(row.status(), row.failures(), row.removalPendingAt() != null, checked.refusedBy(), known,
+                checked.outcome());
 
         Long snapshotId = row.snapshotId();
         String sitesHash = row.sitesHash();

@@ -180,12 +180,20 @@ public final class CheckService implements AutoCloseable {
 
     /** Checks one grant now, whatever its schedule, and records the result. Empty if the grant is unknown or deleted. */
     public Optional<GrantRow> checkNow(long grantId) {
+        return checkNow(grantId, null);
+    }
+
+    /**
+     * As {@link #checkNow(long)}, after the site {@code refusedBy} (a cloudId, or null) refused the grant's
+     * token on its own API: should the check find that site gone, the refusal confirms it at once.
+     */
+    public Optional<GrantRow> checkNow(long grantId, String refusedBy) {
         Optional<GrantRow> grant = jdbi.withHandle(handle -> new GrantDao(handle).find(grantId)).filter(row -> !row.deleted());
         if (grant.isEmpty()) {
             return Optional.empty();
         }
         try {
-            recorder.record(List.of(checkOne(grant.get())));
+            recorder.record(List.of(checkOne(grant.get()).refusedBy(refusedBy)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking grant " + grantId, e);

@@ -52,19 +52,30 @@ public final class Judge {
      * @param knownSites the last known sites; only asked for when the outcome needs them
      */
     public Verdict judge(GrantStatus status, int failures, boolean removalPending, Supplier<Sites> knownSites, Outcome outcome) {
+        return judge(status, failures, removalPending, null, knownSites, outcome);
+    }
+
+    /**
+     * @param refusedBy the cloudId of a site whose own API has just refused the grant's token, or null. If
+     *     that site is the only one missing from the answer, the refusal is the confirmation: no second check.
+     */
+    public Verdict judge(GrantStatus status, int failures, boolean removalPending, String refusedBy, Supplier<Sites> knownSites,
+            Outcome outcome) {
         return switch (outcome) {
-            case Outcome.Valid valid -> valid(status, removalPending, knownSites, valid.sites());
+            case Outcome.Valid valid -> valid(status, removalPending, refusedBy, knownSites, valid.sites());
             case Outcome.Expired expired -> expired(status, expired);
             case Outcome.Revoked revoked -> revoked(status, failures, knownSites, revoked.reason());
             case Outcome.Transient failure -> transientFailure(status, failures, failure);
         };
     }
 
-    private Verdict valid(GrantStatus status, boolean removalPending, Supplier<Sites> knownSites, Sites now) {
+    private Verdict valid(GrantStatus status, boolean removalPending, String refusedBy, Supplier<Sites> knownSites, Sites now) {
         Sites before = knownSites.get();
         List<SiteChange> changes = Diff.between(before, now);
-        boolean removes = changes.stream().anyMatch(change -> change instanceof SiteChange.Revoked);
-        if (removes && !removalPending && !removalConfirmDelay.isZero() && status != GrantStatus.PENDING) {
+        List<SiteChange> removals = changes.stream().filter(change -> change instanceof SiteChange.Revoked).toList();
+        boolean removes = !removals.isEmpty();
+        boolean confirmedBySite = refusedBy != null && removals.stream().allMatch(change -> change.cloudId().equals(refusedBy));
+        if (removes && !removalPending && !confirmedBySite && !removalConfirmDelay.isZero() && status != GrantStatus.PENDING) {
             // One answer without a site may be a gateway's hiccup: nothing changes until a second one agrees.
             return new Verdict(status, null, List.of(), 0, "sites missing from the answer; confirming", removalConfirmDelay,
                     true, true);

@@ -31,7 +31,8 @@ public record Config(
         @Valid Encryption encryption,
         @UniqueWebhooks List<@Valid Webhook> webhooks,
         @Valid Delivery delivery,
-        @Valid Audit audit) {
+        @Valid Audit audit,
+        @Valid Proxy proxy) {
 
     public Config {
         dataDir = dataDir != null ? dataDir : Path.of("data");
@@ -44,6 +45,7 @@ public record Config(
         webhooks = webhooks != null ? List.copyOf(webhooks) : List.of();
         delivery = delivery != null ? delivery : new Delivery(null, null, null, null, null, null, null, null, null);
         audit = audit != null ? audit : new Audit(null);
+        proxy = proxy != null ? proxy : new Proxy(null, null);
     }
 
     /** The JDBC URL, with the embedded default resolved against {@code dataDir}. */
@@ -294,9 +296,25 @@ public record Config(
         }
     }
 
+    /**
+     * Site API calls made through {@code /v1/grants/{id}/proxy/...}.
+     *
+     * @param maxBodyBytes the largest request body passed on; a larger one is refused with 413 (it is streamed, never held)
+     * @param timeout how long the site may take to start its answer before the caller gets 504
+     */
+    public record Proxy(
+            @PositiveOrZero(message = "must not be negative") Long maxBodyBytes,
+            @DurationMin(millis = 1, message = "must be a positive duration") Duration timeout) {
+        public Proxy {
+            maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 10L * 1024 * 1024;
+            timeout = timeout != null ? timeout : Duration.ofSeconds(30);
+        }
+    }
+
     @Override
     public String toString() {
         return "Config[dataDir=" + dataDir + ", database=" + database.url() + ", " + atlassian + ", " + polling + ", "
-                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + ", " + audit + "]";
+                + tokens + ", " + http + ", " + encryption + ", webhooks=" + webhooks + ", " + delivery + ", " + audit + ", "
+                + proxy + "]";
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /** All SQL on {@code audit_entries}. */
@@ -25,11 +26,21 @@ public final class AuditDao {
      * in a transaction.
      */
     public void append(NewEntry entry) {
+        append(List.of(entry));
+    }
+
+    /** Appends entries in their order, under one turn of the sequence lock (see {@link #append(NewEntry)}). */
+    public void append(List<NewEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
         handle.createUpdate("UPDATE audit_sequence_lock SET writes = writes + 1 WHERE id = 1").execute();
-        handle.createUpdate("INSERT INTO audit_entries (time, key_name, grant_id, action, status) "
-                        + "VALUES (:time, :keyName, :grantId, :action, :status)")
-                .bindMethods(entry)
-                .execute();
+        PreparedBatch batch = handle.prepareBatch("INSERT INTO audit_entries (time, key_name, grant_id, action, status) "
+                + "VALUES (:time, :keyName, :grantId, :action, :status)");
+        for (NewEntry entry : entries) {
+            batch.bindMethods(entry).add();
+        }
+        batch.execute();
     }
 
     /** Oldest first, after the cursor, optionally of one grant. */

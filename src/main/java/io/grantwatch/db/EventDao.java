@@ -37,6 +37,11 @@ public final class EventDao {
         batch.execute();
     }
 
+    /** The id of the newest event, 0 when there is none: the cursor of "from now on". */
+    public long lastId() {
+        return handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one();
+    }
+
     /** Oldest first, after the cursor, optionally of one grant and of some types. */
     public List<EventRow> after(long cursor, int limit, Long grantId, List<String> types) {
         StringBuilder sql = new StringBuilder("SELECT id, grant_id, type, cloud_id, time, data FROM events WHERE id > :after");

@@ -12,9 +12,9 @@ import java.util.List;
  * Which addresses a webhook receiver may have. Link-local and cloud metadata addresses
  * ({@code 169.254.0.0/16}, {@code fe80::/10}, {@code fd00:ec2::254}) are never reached: they give
  * away the credentials of the machine grantwatch runs on. Without {@code delivery.allowPrivateNetworks},
- * loopback and private ranges are refused too. Each delivery resolves the host, checks every
- * address, and connects to a checked one ({@link ReceiverExchange}), so a name that resolves
- * somewhere else later cannot slip through. Immutable and thread-safe.
+ * loopback and private ranges are refused too. Each new connection to a receiver resolves the host,
+ * checks every address, and connects to a checked one ({@link WebhookSender}'s resolver), so a name
+ * that resolves somewhere else later cannot slip through. Immutable and thread-safe.
  */
 public final class ReceiverGuard {
     /** Resolves a host name; a seam for tests that play a DNS server whose answers change. */

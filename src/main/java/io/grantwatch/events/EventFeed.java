@@ -42,6 +42,11 @@ public final class EventFeed {
         }
     }
 
+    /** The cursor after the newest event. */
+    public long lastId() {
+        return jdbi.withHandle(handle -> new EventDao(handle).lastId());
+    }
+
     /** Called after a transaction that wrote events has committed on this node. */
     public void wake() {
         newEvents.fire();

@@ -29,15 +29,20 @@ public final class GrantService {
     /** When the dispatchers check a new grant if the immediate first check did not happen. */
     private static final java.time.Duration FIRST_CHECK_FALLBACK = java.time.Duration.ofSeconds(30);
     private final Clock clock;
+    private final AccessStates states;
     private final URI apiBaseUrl;
 
-    /** @param apiBaseUrl the base of the sites' API URLs ({@code apiUrls}) */
-    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Clock clock, URI apiBaseUrl) {
+    /**
+     * @param states the grants' latest states in memory, for the preflight
+     * @param apiBaseUrl the base of the sites' API URLs ({@code apiUrls})
+     */
+    public GrantService(Jdbi jdbi, TokenCipher cipher, CheckService checks, Clock clock, AccessStates states, URI apiBaseUrl) {
         this.apiBaseUrl = apiBaseUrl;
         this.jdbi = jdbi;
         this.cipher = cipher;
         this.checks = checks;
         this.clock = clock;
+        this.states = states;
     }
 
     public record Registration(String externalId, String label, Tokens tokens, Instant consentedAt) {}
@@ -111,11 +116,13 @@ public final class GrantService {
         if (!replaced) {
             throw new UnknownGrantException(id);
         }
+        states.drop(id);
         return checks.checkNow(id).map(row -> get(id)).orElseThrow(() -> new UnknownGrantException(id));
     }
 
     public void delete(long id) {
         boolean deleted = jdbi.inTransaction(handle -> new GrantDao(handle).delete(id, clock.instant()));
+        states.drop(id);
         if (!deleted) {
             throw new UnknownGrantException(id);
         }
@@ -124,7 +131,18 @@ public final class GrantService {
     /** Checks now and answers with the grant as it is after that check. */
     public GrantView check(long id) {
         checks.checkNow(id).orElseThrow(() -> new UnknownGrantException(id));
+        states.drop(id);
         return get(id);
+    }
+
+    /**
+     * Checks now because a site's own API refused the grant's token ({@code refusedBy}, a cloudId), or
+     * null for a first check of a pending grant. Its events are committed when this returns.
+     */
+    public void checkAfterRefusal(long id, String refusedBy) {
+        checks.checkNow(id, refusedBy).orElseThrow(() -> new UnknownGrantException(id));
+        // Its events reach the tail of the feed a moment later; the caller asks for the fresh state now.
+        states.drop(id);
     }
 
     /** The states the grant went through, newest first; a deleted grant keeps its history. */
@@ -141,9 +159,9 @@ public final class GrantService {
         });
     }
 
-    /** The preflight: answered from the latest state, without calling Atlassian. */
+    /** The preflight: answered from the latest state (in memory, see {@link AccessStates}), without calling Atlassian. */
     public Access access(long id, String cloudId, List<String> scopes) {
-        GrantView grant = get(id);
+        GrantView grant = states.get(id, this::get);
         Instant checkedAt = grant.sitesConfirmedAt();
         if (grant.status() == GrantStatus.REVOKED) {
             return new Access(false, "grant_revoked", List.of(), grant.status(), checkedAt, false);

@@ -92,6 +92,7 @@ public final class AtlassianSimulator implements AutoCloseable {
     private final LongAdder refreshes = new LongAdder();
     private final LongAdder retiredRefreshTokenPresentations = new LongAdder();
     private final ConsentFlow consents = new ConsentFlow(this);
+    private final SimSiteApis siteApis = new SimSiteApis(this);
 
     private volatile Fault alwaysFault;
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
@@ -113,6 +114,8 @@ public final class AtlassianSimulator implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Header values as they came, not Jetty's cached ones that match but for case: the echo shows them.
+        http.setHeaderCacheCaseSensitive(true);
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(LOOPBACK);
         connector.setPort(port);
@@ -297,6 +300,15 @@ public final class AtlassianSimulator implements AutoCloseable {
         return retiredRefreshTokenPresentations.sum();
     }
 
+    /** The site APIs, {@code /ex/{product}/{cloudId}/...}: their counters and settings. */
+    public SimSiteApis siteApis() {
+        return siteApis;
+    }
+
+    SimGrant grantByToken(String token) {
+        return grantsByToken.get(token);
+    }
+
     Instant now() {
         return clock.instant();
     }
@@ -350,6 +362,8 @@ public final class AtlassianSimulator implements AutoCloseable {
                 if (allowed(request, response, "GET")) {
                     me(request, response);
                 }
+            } else if (path.startsWith("/ex/")) {
+                siteApis.handle(request, response);
             } else if (path.startsWith(TOKEN_PATH + "/")) {
                 send(response, 404, JSON, NOT_FOUND);
             } else {
@@ -408,7 +422,8 @@ public final class AtlassianSimulator implements AutoCloseable {
         consents.me(grant, response);
     }
 
-    private static String bearerToken(Request request) {
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    static String bearerToken(Request request) {
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;

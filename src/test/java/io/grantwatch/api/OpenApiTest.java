@@ -43,7 +43,7 @@ class OpenApiTest {
         // No service is called: the OpenAPI document is served without one, and with an API key
         // configured, to show that it needs none.
         api = new HttpApi(null, null, null, null, null, null, null, Clock.systemUTC(),
-                new AccessGate(ApiKeys.of(List.of(), "an-api-key")), null, 1 << 20).start("127.0.0.1", 0);
+                new AccessGate(ApiKeys.of(List.of(), "an-api-key")), null, 1 << 20, null).start("127.0.0.1", 0);
         HttpResponse<String> answer = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/openapi.json")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -78,7 +78,7 @@ class OpenApiTest {
     void theDocumentSummarisesEachRouteAsItsDeclarationDoes() {
         Map<String, String> declared = new TreeMap<>();
         for (Route route : api.routes()) {
-            declared.put(route.method().name() + " " + route.path(), route.summary());
+            declared.put(route.method().name() + " " + route.openApiPath(), route.summary());
         }
         assertThat(documented()).isEqualTo(declared);
     }
@@ -108,7 +108,7 @@ class OpenApiTest {
         Map<String, Boolean> expected = new TreeMap<>();
         for (Route route : api.routes()) {
             boolean outsideV1 = !route.path().startsWith("/v1/");
-            expected.put(route.method().name() + " " + route.path(), outsideV1);
+            expected.put(route.method().name() + " " + route.openApiPath(), outsideV1);
             assertThat(route.role() == Role.PUBLIC).as("%s %s is public", route.method(), route.path()).isEqualTo(outsideV1);
         }
         assertThat(keyless).isEqualTo(expected);
@@ -120,7 +120,7 @@ class OpenApiTest {
             if (route.role() == Role.PUBLIC) {
                 continue;
             }
-            JsonNode operation = document.path("paths").path(route.path()).path(route.method().name().toLowerCase(Locale.ROOT));
+            JsonNode operation = document.path("paths").path(route.openApiPath()).path(route.method().name().toLowerCase(Locale.ROOT));
             assertThat(operation.path("x-grantwatch-role").asText()).as("%s %s", route.method(), route.path())
                     .isEqualTo(route.role().needs().wireName());
             assertThat(operation.path("responses").has("403")).as("%s %s documents its 403", route.method(), route.path())
@@ -161,6 +161,6 @@ class OpenApiTest {
     }
 
     private static String operation(Endpoint endpoint) {
-        return endpoint.getMethod().name() + " " + endpoint.getPath();
+        return endpoint.getMethod().name() + " " + Route.openApiPath(endpoint.getPath());
     }
 }

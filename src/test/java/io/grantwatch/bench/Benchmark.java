@@ -69,12 +69,17 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        new Benchmark(options(args)).runAll();
+        System.exit(0);
+    }
+
+    /** {@code --name value} pairs, without the dashes. */
+    static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        new Benchmark(options).runAll();
-        System.exit(0);
+        return options;
     }
 
     record Result(String database, int grants, double checksPerSecond, double p50Millis, double p99Millis,

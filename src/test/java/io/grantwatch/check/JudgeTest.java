@@ -110,4 +110,18 @@ class JudgeTest {
         Judge.Verdict added = confirming.judge(GrantStatus.HEALTHY, 0, false, () -> one, new Outcome.Valid(two));
         assertThat(types(added)).containsExactly(EventType.SITE_GRANTED);
     }
+
+    @Test
+    void theVanishedSitesOwnRefusalIsTheConfirmation() {
+        Judge confirming = new Judge(3, Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofSeconds(30));
+        Sites one = Normalizer.normalize(List.of(new Resource("a", "A", "https://a.atlassian.net", List.of("read:jira-work"), null)));
+        Judge.Verdict refusedByGoneSite = confirming.judge(GrantStatus.HEALTHY, 0, false, "b", () -> two, new Outcome.Valid(one));
+        assertThat(refusedByGoneSite.confirmingRemoval()).isFalse();
+        assertThat(types(refusedByGoneSite)).containsExactly(EventType.SITE_REVOKED);
+
+        // A refusal by a site that is still there says nothing about the one that vanished.
+        Judge.Verdict refusedByOtherSite = confirming.judge(GrantStatus.HEALTHY, 0, false, "a", () -> two, new Outcome.Valid(one));
+        assertThat(refusedByOtherSite.confirmingRemoval()).isTrue();
+        assertThat(refusedByOtherSite.events()).isEmpty();
+    }
 }

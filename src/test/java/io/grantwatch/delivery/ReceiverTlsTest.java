@@ -76,7 +76,7 @@ class ReceiverTlsTest {
 
     private static WebhookSender sender() {
         ReceiverGuard loopback = new ReceiverGuard(true, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
-        return new WebhookSender(Duration.ofSeconds(5), loopback, client.getSocketFactory());
+        return new WebhookSender(Duration.ofSeconds(5), loopback, client);
     }
 
     @Test

@@ -1,0 +1,282 @@
+package io.grantwatch.bench;
+
+import io.grantwatch.Application;
+import io.grantwatch.Json;
+import io.grantwatch.config.ConfigLoader;
+import io.grantwatch.simulator.AtlassianSimulator;
+import io.grantwatch.simulator.SimGrant;
+import io.grantwatch.simulator.SimSite;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Site API calls through grantwatch against the same calls made directly, and the preflight against
+ * liveness, side by side in one run: the simulator, grantwatch (H2 in memory, or PostgreSQL) and the
+ * load generator in one JVM. It prints figures; it asserts nothing.
+ *
+ * <pre>
+ * ./mvnw -q -Pbench test-compile exec:exec -Dbench.class=io.grantwatch.bench.ProxyBenchmark \
+ *     -Dbench.args="[--db h2|postgres] [--grants 100] [--calls 2000] [--concurrency 32] [--seconds 8]"
+ * </pre>
+ *
+ * Latency: the calls go one at a time, direct and proxied in turn, so that both see the same machine.
+ * Throughput: {@code concurrency} callers for {@code seconds} of each kind of call, in windows that take turns.
+ * The call is {@code GET /ex/jira/{cloudId}/rest/api/3/myself}; the grants are spread over the calls.
+ */
+public final class ProxyBenchmark {
+    private static final String API_KEY = "bench";
+    /** Windows per kind of call in a throughput comparison; {@code seconds} is shared among them. */
+    private static final int ROUNDS = 4;
+    private static final SimSite SITE = SimSite.of("Bench Jira", "read:jira-user", "read:jira-work");
+
+    private final String database;
+    private final int grantCount;
+    private final int calls;
+    private final int concurrency;
+    private final Duration window;
+    private final String postgresUrl;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+
+    private ProxyBenchmark(Map<String, String> options) {
+        database = options.getOrDefault("db", "h2");
+        grantCount = Integer.parseInt(options.getOrDefault("grants", "100"));
+        calls = Integer.parseInt(options.getOrDefault("calls", "2000"));
+        concurrency = Integer.parseInt(options.getOrDefault("concurrency", "32"));
+        window = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "8")));
+        postgresUrl = options.getOrDefault("postgres-url",
+                System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        new ProxyBenchmark(Benchmark.options(args)).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        Path dataDir = Files.createTempDirectory("grantwatch-proxy-bench");
+        String url = database.equals("postgres") ? postgresUrl
+                : "jdbc:h2:mem:proxybench;DB_CLOSE_DELAY=-1";
+        try (AtlassianSimulator simulator = AtlassianSimulator.start()) {
+            simulator.setShuffle(false);
+            Map<String, String> env = new HashMap<>();
+            env.put("GRANTWATCH_DATABASE_URL", url);
+            env.put("GRANTWATCH_DATABASE_USERNAME", database.equals("postgres") ? "postgres" : "sa");
+            env.put("GRANTWATCH_DATADIR", dataDir.toString());
+            env.put("GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
+            env.put("GRANTWATCH_ATLASSIAN_APIBASEURL", simulator.baseUrl().toString());
+            env.put("GRANTWATCH_ATLASSIAN_AUTHBASEURL", simulator.baseUrl().toString());
+            env.put("GRANTWATCH_ATLASSIAN_CLIENTID", simulator.clientId());
+            env.put("GRANTWATCH_ATLASSIAN_CLIENTSECRET", simulator.clientSecret());
+            env.put("GRANTWATCH_HTTP_PORT", "0");
+            env.put("GRANTWATCH_HTTP_HOST", "127.0.0.1");
+            env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
+            env.put("GRANTWATCH_POLLING_INTERVAL", "PT1H");
+            try (Application app = Application.start(ConfigLoader.fromEnvironment(env), Clock.systemUTC())) {
+                String base = "http://127.0.0.1:" + app.port();
+                List<SimGrant> simGrants = new ArrayList<>();
+                List<Long> ids = new ArrayList<>();
+                for (int i = 0; i < grantCount; i++) {
+                    SimGrant grant = simulator.newGrant();
+                    grant.setSites(List.of(SITE));
+                    simGrants.add(grant);
+                    ids.add(register(base, grant));
+                }
+                awaitHealthy(base, ids);
+                String path = "/ex/jira/" + SITE.cloudId() + "/rest/api/3/myself";
+                IntFunction<HttpRequest> direct = i -> HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
+                        .header("Authorization", "Bearer " + simGrants.get(i % grantCount).accessToken()).build();
+                IntFunction<HttpRequest> proxied = i -> HttpRequest.newBuilder(
+                                URI.create(base + "/v1/grants/" + ids.get(i % grantCount) + "/proxy" + path))
+                        .header("Authorization", "Bearer " + API_KEY).build();
+                IntFunction<HttpRequest> preflight = i -> HttpRequest.newBuilder(URI.create(base + "/v1/grants/"
+                                + ids.get(i % grantCount) + "/access?cloudId=" + SITE.cloudId() + "&scope=read:jira-user"))
+                        .header("Authorization", "Bearer " + API_KEY).build();
+                IntFunction<HttpRequest> live = i -> HttpRequest.newBuilder(URI.create(base + "/health/live")).build();
+
+                System.out.printf(Locale.ROOT, "proxy benchmark: %s, %d grants, %d calls one at a time, %d callers for %ds of each kind of call"
+                        + " (%d windows each, in turns), %d cores%n", database, grantCount, calls, concurrency, window.toSeconds(), ROUNDS,
+                        Runtime.getRuntime().availableProcessors());
+                latency(direct, proxied, calls / 5);
+                double[][] latencies = latency(direct, proxied, calls);
+                double directP50 = percentile(latencies[0], 0.5);
+                double proxiedP50 = percentile(latencies[1], 0.5);
+                System.out.printf(Locale.ROOT, "latency   direct  p50 %.3f ms  p99 %.3f ms%n", directP50, percentile(latencies[0], 0.99));
+                System.out.printf(Locale.ROOT, "latency   proxied p50 %.3f ms  p99 %.3f ms%n", proxiedP50, percentile(latencies[1], 0.99));
+                System.out.printf(Locale.ROOT, "latency   added at p50: %.3f ms (target: at most 2 ms)%n", proxiedP50 - directP50);
+
+                throughput(direct, Duration.ofSeconds(2));
+                throughput(proxied, Duration.ofSeconds(2));
+                double[] rates = alternating(direct, proxied);
+                double directRate = rates[0];
+                double proxiedRate = rates[1];
+                System.out.printf(Locale.ROOT, "throughput direct %.0f/s, proxied %.0f/s: %.2f of direct (target: at least 0.5)%n",
+                        directRate, proxiedRate, proxiedRate / directRate);
+
+                throughput(preflight, Duration.ofSeconds(2));
+                double reads = stateReads(base);
+                rates = alternating(live, preflight);
+                double liveRate = rates[0];
+                double preflightRate = rates[1];
+                double readsDuring = stateReads(base) - reads;
+                System.out.printf(Locale.ROOT, "preflight %.0f/s, /health/live %.0f/s: %.2f of liveness (target: at least 0.8); "
+                        + "%.0f grant states read from the database for %.0f preflights%n",
+                        preflightRate, liveRate, preflightRate / liveRate, readsDuring, preflightRate * window.toMillis() / 1000.0);
+                System.out.printf(Locale.ROOT, "time grantwatch adds by its own timer (grantwatch_proxy_overhead_seconds): %s%n",
+                        overhead(base));
+            }
+        }
+    }
+
+    private long register(String base, SimGrant grant) throws Exception {
+        String body = Json.write(Map.of("accessToken", grant.accessToken(), "refreshToken", grant.refreshToken(), "expiresIn", 3600));
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/grants"))
+                .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(answer.body()).get("id").asLong();
+    }
+
+    private void awaitHealthy(String base, List<Long> ids) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        for (long id : ids) {
+            while (!get(base + "/v1/grants/" + id).contains("\"HEALTHY\"")) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("grant " + id + " did not become healthy");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private String get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + API_KEY).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Milliseconds of each call, direct and proxied in turn. */
+    private double[][] latency(IntFunction<HttpRequest> direct, IntFunction<HttpRequest> proxied, int n) throws Exception {
+        double[] directMillis = new double[n];
+        double[] proxiedMillis = new double[n];
+        for (int i = 0; i < n; i++) {
+            directMillis[i] = timed(direct.apply(i));
+            proxiedMillis[i] = timed(proxied.apply(i));
+        }
+        return new double[][] {directMillis, proxiedMillis};
+    }
+
+    private double timed(HttpRequest request) throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + answer.statusCode() + " from " + request.uri().getPath());
+        }
+        return (System.nanoTime() - started) / 1e6;
+    }
+
+    /**
+     * The rates of two kinds of call in windows that take turns (a, b, b, a, a, b), so that a change in
+     * what else runs on the machine weighs on both alike.
+     */
+    private double[] alternating(IntFunction<HttpRequest> a, IntFunction<HttpRequest> b) throws Exception {
+        double sumA = 0;
+        double sumB = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            if (round % 2 == 0) {
+                sumA += throughput(a, window.dividedBy(ROUNDS));
+                sumB += throughput(b, window.dividedBy(ROUNDS));
+            } else {
+                sumB += throughput(b, window.dividedBy(ROUNDS));
+                sumA += throughput(a, window.dividedBy(ROUNDS));
+            }
+        }
+        return new double[] {sumA / ROUNDS, sumB / ROUNDS};
+    }
+
+    /** Calls a second with {@code concurrency} callers for {@code duration}. */
+    private double throughput(IntFunction<HttpRequest> request, Duration duration) throws Exception {
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        long started = System.nanoTime();
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < concurrency; c++) {
+                callers.submit(() -> {
+                    int i = ThreadLocalRandom.current().nextInt(1_000_000);
+                    while (System.nanoTime() < end) {
+                        try {
+                            HttpResponse<byte[]> answer = http.send(request.apply(i++), HttpResponse.BodyHandlers.ofByteArray());
+                            (answer.statusCode() == 200 ? done : failed).incrementAndGet();
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        if (failed.get() > 0) {
+            System.out.printf(Locale.ROOT, "  (%d calls failed)%n", failed.get());
+        }
+        return done.get() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private double stateReads(String base) throws Exception {
+        return get(base + "/metrics").lines().filter(line -> line.startsWith("grantwatch_access_state_reads_total"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** The time grantwatch adds by its own timer: p50 and p99 from the histogram's buckets, and the mean, in milliseconds. */
+    private String overhead(String base) throws Exception {
+        List<double[]> buckets = new ArrayList<>();
+        double sum = 0;
+        double count = 0;
+        for (String line : get(base + "/metrics").lines().toList()) {
+            double value = line.startsWith("grantwatch_proxy_overhead_seconds") ? Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) : 0;
+            if (line.startsWith("grantwatch_proxy_overhead_seconds_bucket{")) {
+                String le = line.replaceAll(".*le=\"([^\"]+)\".*", "$1");
+                buckets.add(new double[] {le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), value});
+            } else if (line.startsWith("grantwatch_proxy_overhead_seconds_sum")) {
+                sum = value;
+            } else if (line.startsWith("grantwatch_proxy_overhead_seconds_count")) {
+                count = value;
+            }
+        }
+        return String.format(Locale.ROOT, "p50 at most %.3f ms, p99 at most %.3f ms, mean %.3f ms over %.0f proxied calls",
+                bucketAt(buckets, count * 0.5) * 1000, bucketAt(buckets, count * 0.99) * 1000, sum / count * 1000, count);
+    }
+
+    /** The upper bound of the first bucket that holds {@code rank} observations. */
+    private static double bucketAt(List<double[]> cumulative, double rank) {
+        for (double[] bucket : cumulative) {
+            if (bucket[1] >= rank) {
+                return bucket[0];
+            }
+        }
+        return Double.NaN;
+    }
+
+    private static double percentile(double[] values, double p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+    }
+}

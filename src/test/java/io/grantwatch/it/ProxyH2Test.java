@@ -1,0 +1,3 @@
+package io.grantwatch.it;
+
+class ProxyH2Test extends ProxyContract {}
