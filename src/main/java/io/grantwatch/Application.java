@@ -107,7 +107,7 @@ public final class Application implements AutoCloseable {
                     checkMetrics::refreshed);
             CheckService checks = lifecycle.closing("the check executor", new CheckService(database.jdbi(),
                     new GrantChecker(client, cipher, refresher, config.tokens(), clock), recorder, checkMetrics, schedule,
-                    clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod()));
+                    clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod(), polling.commitDelay()));
             // Quartz starts its threads when it is built, and fires once started.
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks, node,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));

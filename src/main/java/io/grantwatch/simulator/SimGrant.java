@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,6 +31,7 @@ public final class SimGrant {
     private final AtomicLong refreshes = new AtomicLong();
     private volatile List<SimSite> sites = List.of();
     private volatile Answer unshuffledAnswer;
+    private volatile CountDownLatch hold;
 
     // Guarded by this.
     private String accessToken;
@@ -136,6 +138,14 @@ public final class SimGrant {
         faults.addAll(Collections.nCopies(times, fault));
     }
 
+    /**
+     * Accessible-resources answers to this grant's tokens wait until {@code latch} opens (or the
+     * simulator closes): a slow answer that a test lets go when it chooses. Null lets them go at once.
+     */
+    public void holdAnswersUntil(CountDownLatch latch) {
+        hold = latch;
+    }
+
     /** Accessible-resources calls that came with a token of this grant, refused and failed ones included. */
     public long requestCount() {
         return requests.get();
@@ -153,6 +163,13 @@ public final class SimGrant {
     @Override
     public String toString() {
         return "SimGrant[id=" + id + ", sites=" + sites.size() + ", revoked=" + isRevoked() + "]";
+    }
+
+    void awaitHold() throws InterruptedException {
+        CountDownLatch latch = hold;
+        if (latch != null) {
+            latch.await();
+        }
     }
 
     Fault nextFault() {
