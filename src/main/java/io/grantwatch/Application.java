@@ -17,6 +17,7 @@ import io.grantwatch.delivery.DeliveryEngine;
 import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
 import io.grantwatch.events.EventSignal;
+import io.grantwatch.grants.GrantImport;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.GrantStatusGauges;
 import io.grantwatch.health.HealthCheck;
@@ -121,7 +122,7 @@ public final class Application implements AutoCloseable {
             webhooks.syncConfigured(config.webhooks());
             new GrantStatusGauges(database.jdbi(), clock, Duration.ofSeconds(5)).bindTo(metrics);
             HealthCheck health = new HealthCheck(database.jdbi(), database::isUp, dispatchers::isRunning, clock);
-            HttpApi api = new HttpApi(grants, tokens, webhooks, feed, metrics, health::report, clock,
+            HttpApi api = new HttpApi(grants, new GrantImport(database.jdbi(), cipher, clock), tokens, webhooks, feed, metrics, health::report, clock,
                     config.http().apiKey(), config.http().maxBodyBytes());
             lifecycle.manage("the HTTP API", api,
                     Managed.of(() -> api.start(config.http().host(), config.http().port()), api));

@@ -3,6 +3,7 @@ package io.grantwatch.api;
 import io.grantwatch.Json;
 import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
+import io.grantwatch.grants.GrantImport;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.HealthCheck;
 import io.grantwatch.tokens.TokenService;
@@ -26,11 +27,12 @@ public final class HttpApi implements AutoCloseable {
     private final List<Route> routes;
     private final Javalin app;
 
-    public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, EventFeed feed,
+    public HttpApi(GrantService grants, GrantImport imports, TokenService tokens, WebhookService webhooks, EventFeed feed,
             PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, String apiKey, long maxBodyBytes) {
         this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
         this.routes = List.of(
                         new GrantRoutes(grants, clock),
+                        new ImportRoutes(imports, clock),
                         new TokenRoutes(tokens, apiKey != null),
                         new EventRoutes(feed),
                         new WebhookRoutes(webhooks),
