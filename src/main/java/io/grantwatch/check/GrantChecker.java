@@ -94,8 +94,8 @@ public final class GrantChecker {
     }
 
     /**
-     * How long before expiry this grant's current token is refreshed: a point in the later half of
-     * {@code tokens.refreshMargin}, drawn per grant and token version, so that grants registered or imported
+     * How long before expiry this grant's current token is refreshed: between half of {@code tokens.refreshMargin}
+     * and all of it, drawn per grant and token version, so that grants registered or imported
      * together (whose tokens expire together) do not all refresh at one moment, hour after hour.
      */
     Duration refreshAhead(long grantId, int tokenVersion) {

@@ -147,7 +147,8 @@ public record Config(
     }
 
     /**
-     * @param refreshMargin refresh an access token this long before it expires
+     * @param refreshMargin refresh an access token ahead of its expiry, between half of this and all of it
+     *     (drawn per grant and token, so that grants registered together do not refresh together)
      * @param keepAliveInterval refresh every grant at least this often: refresh tokens die after 90 days unused
      * @param expiryWarning emit grant.expiring this long before the refresh token's 365-day limit
      */
