@@ -22,6 +22,7 @@ import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
 import io.grantwatch.events.EventSignal;
 import io.grantwatch.grants.AccessStates;
+import io.grantwatch.grants.GrantImport;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.GrantStatusGauges;
 import io.grantwatch.health.HealthCheck;
@@ -114,7 +115,7 @@ public final class Application implements AutoCloseable {
                     checkMetrics::refreshed);
             CheckService checks = lifecycle.closing("the check executor", new CheckService(database.jdbi(),
                     new GrantChecker(client, cipher, refresher, config.tokens(), clock), recorder, checkMetrics, schedule,
-                    clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod()));
+                    clock, polling.batchSize(), polling.concurrency(), polling.dispatchPeriod(), polling.commitDelay()));
             // Quartz starts its threads when it is built, and fires once started.
             Dispatchers dispatchers = new Dispatchers(database.dataSource(), database.isPostgres(), checks, node,
                     polling.dispatchers(), polling.dispatchPeriod(), Duration.ofSeconds(30));
@@ -139,8 +140,8 @@ public final class Application implements AutoCloseable {
             lifecycle.manage("the audit's purge", audit, Managed.of(audit::start, audit));
             SiteProxy proxy = lifecycle.closing("the proxy's HTTP client", new SiteProxy(config.atlassian().apiBaseUrl(),
                     config.proxy(), grants, tokens, config.tokens().refreshMargin(), clock, new ProxyMetrics(metrics)));
-            HttpApi api = new HttpApi(grants, tokens, webhooks, connect, feed, metrics, health::report, clock,
-                    new AccessGate(keys), audit, config.http().maxBodyBytes(), proxy);
+            HttpApi api = new HttpApi(grants, new GrantImport(database.jdbi(), cipher, clock), tokens, webhooks, connect, feed,
+                    metrics, health::report, clock, new AccessGate(keys), audit, config.http().maxBodyBytes(), proxy);
             lifecycle.manage("the HTTP API", api,
                     Managed.of(() -> api.start(config.http().host(), config.http().port()), api));
             lifecycle.start();

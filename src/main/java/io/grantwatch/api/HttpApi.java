@@ -7,6 +7,7 @@ import io.grantwatch.audit.AuditService;
 import io.grantwatch.connect.ConnectService;
 import io.grantwatch.delivery.WebhookService;
 import io.grantwatch.events.EventFeed;
+import io.grantwatch.grants.GrantImport;
 import io.grantwatch.grants.GrantService;
 import io.grantwatch.health.HealthCheck;
 import io.grantwatch.proxy.SiteProxy;
@@ -33,12 +34,13 @@ public final class HttpApi implements AutoCloseable {
     private final List<Route> routes;
     private final Javalin app;
 
-    public HttpApi(GrantService grants, TokenService tokens, WebhookService webhooks, ConnectService connect, EventFeed feed,
-            PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health, Clock clock, AccessGate gate,
-            AuditService audit, long maxBodyBytes, SiteProxy proxy) {
+    public HttpApi(GrantService grants, GrantImport imports, TokenService tokens, WebhookService webhooks,
+            ConnectService connect, EventFeed feed, PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health,
+            Clock clock, AccessGate gate, AuditService audit, long maxBodyBytes, SiteProxy proxy) {
         this.gate = gate;
         this.routes = List.of(
                         new GrantRoutes(grants, clock),
+                        new ImportRoutes(imports, clock),
                         new TokenRoutes(tokens, audit, gate.keysConfigured()),
                         new ProxyRoutes(proxy, audit, gate.keysConfigured()),
                         new EventRoutes(feed),

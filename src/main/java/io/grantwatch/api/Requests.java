@@ -34,13 +34,17 @@ final class Requests {
 
     /** The body as a JSON object whose fields are all among {@code allowed}; JSON or no Content-Type at all. */
     static ObjectNode object(Context ctx, Set<String> allowed) {
-        String type = ctx.contentType();
-        if (type != null && !isJson(type)) {
+        return object(ctx.contentType(), ctx.bodyAsBytes(), allowed);
+    }
+
+    /** As {@link #object(Context, Set)}, for a body the caller read itself (past Javalin's size limit). */
+    static ObjectNode object(String contentType, byte[] body, Set<String> allowed) {
+        if (contentType != null && !isJson(contentType)) {
             throw new ApiException(415, "unsupported_media_type", "the request body must be JSON: Content-Type: application/json");
         }
         JsonNode node;
         try {
-            node = STRICT.readTree(ctx.bodyAsBytes());
+            node = STRICT.readTree(body);
         } catch (JacksonException e) {
             throw ApiException.badRequest("malformed_body", "the request body is not valid JSON"
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "

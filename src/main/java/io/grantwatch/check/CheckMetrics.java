@@ -74,6 +74,15 @@ public final class CheckMetrics {
                 .description("429 answers from Atlassian").register(registry);
     }
 
+    /** The checks in flight on this node, and how many the adaptive limit lets be. */
+    void watchFlow(java.util.function.IntSupplier inFlight, java.util.function.IntSupplier limit) {
+        io.micrometer.core.instrument.Gauge.builder("grantwatch.checks.inflight", inFlight::getAsInt)
+                .description("Checks in flight on this node").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("grantwatch.checks.limit", limit::getAsInt)
+                .description("How many checks may be in flight on this node now: demand by Little's law, up to "
+                        + "polling.concurrency").register(registry);
+    }
+
     void timed(Duration duration) {
         latency.record(duration);
     }

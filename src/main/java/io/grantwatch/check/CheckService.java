@@ -6,15 +6,17 @@ import io.grantwatch.db.GrantRow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
@@ -23,8 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs checks: claims due grants a batch at a time, checks them concurrently on virtual threads,
- * and records the batch in one transaction; or checks one grant at once when asked. Thread-safe.
+ * Runs checks as a continuous flow: the dispatchers claim due grants a page at a time and hand each
+ * to a virtual thread as soon as a place among the checks in flight is free ({@link AdaptiveLimit});
+ * each result goes to the group commits ({@link GroupCommit}) the moment it is ready. A dispatcher
+ * never waits for the slowest check of a page, so one slow answer holds back only its own grant.
+ * Or it checks one grant at once when asked. Thread-safe.
  */
 public final class CheckService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckService.class);
@@ -39,13 +44,22 @@ public final class CheckService implements AutoCloseable {
     private final Duration maxWindow;
     /** How long a grant claimed outside its slot is left alone: should its node die, another checks it then. */
     private static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
-    private final Semaphore inFlight;
+    /** The fewest checks in flight the limit falls to: enough for a quiet node, grown from at once. */
+    private static final int LIMIT_FLOOR = 32;
+    /** Two: one commits while the other gathers the next group. */
+    private static final int COMMITTERS = 2;
+    private final AdaptiveLimit limit;
+    private final GroupCommit commits;
+    /** The grants handed to the flow whose results are not recorded yet; a grant is never in it twice. */
+    private final Set<Long> pending = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     /** Drains share it; {@link #runDue} takes it alone. */
     private final ReadWriteLock runs = new ReentrantReadWriteLock();
 
     public CheckService(Jdbi jdbi, GrantChecker checker, CheckRecorder recorder, CheckMetrics metrics, Schedule schedule,
-            Clock clock, int batchSize, int concurrency, Duration maxWindow) {
+            Clock clock, int batchSize, int concurrency, Duration maxWindow, Duration commitDelay) {
         this.jdbi = jdbi;
         this.checker = checker;
         this.recorder = recorder;
@@ -54,7 +68,10 @@ public final class CheckService implements AutoCloseable {
         this.clock = clock;
         this.batchSize = batchSize;
         this.maxWindow = maxWindow;
-        this.inFlight = new Semaphore(concurrency);
+        this.limit = new AdaptiveLimit(LIMIT_FLOOR, concurrency);
+        this.commits = new GroupCommit(recorder, batchSize, commitDelay, COMMITTERS,
+                recorded -> recorded.forEach(result -> recorded(result.grantId())));
+        metrics.watchFlow(limit::inFlight, limit::limit);
     }
 
     /**
@@ -81,7 +98,15 @@ public final class CheckService implements AutoCloseable {
     public int runDue() {
         runs.writeLock().lock();
         try {
-            return drainWhile(() -> true);
+            int total = 0;
+            // Recording can make a grant due again at once (a retry without delay): go on until a round finds none.
+            for (int round = drainWhile(() -> true); ; round = drainWhile(() -> true)) {
+                awaitRecorded();
+                total += round;
+                if (round == 0) {
+                    return total;
+                }
+            }
         } finally {
             runs.writeLock().unlock();
         }
@@ -114,9 +139,7 @@ public final class CheckService implements AutoCloseable {
             grants.setNextChecks(claimed);
             return rows;
         });
-        if (!due.isEmpty()) {
-            recorder.record(checkAll(due));
-        }
+        due.forEach(this::submit);
         return due.size();
     }
 
@@ -170,7 +193,7 @@ public final class CheckService implements AutoCloseable {
             if (page.isEmpty()) {
                 return checked;
             }
-            recorder.record(checkAll(page));
+            page.forEach(this::submit);
             checked += page.size();
             GrantRow last = page.getLast();
             afterPhase = last.phase();
@@ -213,38 +236,89 @@ public final class CheckService implements AutoCloseable {
         });
     }
 
-    private List<Checked> checkAll(List<GrantRow> grants) {
-        List<Future<Checked>> futures = new ArrayList<>(grants.size());
-        for (GrantRow grant : grants) {
-            futures.add(executor.submit(() -> checkOne(grant)));
+    /**
+     * Starts the check of one claimed grant as soon as a place is free, and returns without waiting for
+     * it; its result is recorded by the next group commit. A grant whose previous check is still in
+     * flight here (a hanging answer) is not checked twice: that check is the one of this slot too.
+     */
+    private void submit(GrantRow grant) {
+        if (!pending.add(grant.id())) {
+            return;
         }
-        List<Checked> results = new ArrayList<>(grants.size());
-        for (int i = 0; i < futures.size(); i++) {
+        try {
+            limit.acquire();
+        } catch (InterruptedException e) {
+            recorded(grant.id());
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to check grant " + grant.id(), e);
+        }
+        executor.execute(() -> {
+            Checked result = null;
             try {
-                results.add(futures.get(i).get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (Exception e) {
-                log.warn("Check of grant {} failed: {}", grants.get(i).id(), e.toString());
+                result = timed(grant);
+            } catch (RuntimeException e) {
+                log.warn("Check of grant {} failed: {}", grant.id(), e.toString());
+            } finally {
+                limit.release();
+            }
+            if (result != null) {
+                commits.add(result);
+            } else {
+                recorded(grant.id());
+            }
+        });
+    }
+
+    /** One grant's result is recorded (or given up): it leaves the flow. */
+    private void recorded(long grantId) {
+        pending.remove(grantId);
+        if (pending.isEmpty()) {
+            idleLock.lock();
+            try {
+                idle.signalAll();
+            } finally {
+                idleLock.unlock();
             }
         }
-        return results;
+    }
+
+    /** Waits until every grant handed to the flow so far has its result recorded. */
+    private void awaitRecorded() {
+        idleLock.lock();
+        try {
+            while (!pending.isEmpty()) {
+                idle.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            idleLock.unlock();
+        }
     }
 
     private Checked checkOne(GrantRow grant) throws InterruptedException {
-        inFlight.acquire();
+        limit.acquire();
+        try {
+            return timed(grant);
+        } finally {
+            limit.release();
+        }
+    }
+
+    private Checked timed(GrantRow grant) {
         long started = System.nanoTime();
         try {
             return checker.check(grant);
         } finally {
-            inFlight.release();
             metrics.timed(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
+    /** Lets the checks in flight finish and their results be recorded, then stops. */
     @Override
     public void close() {
+        awaitRecorded();
         executor.close();
+        commits.close();
     }
 }

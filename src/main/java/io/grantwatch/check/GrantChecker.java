@@ -7,6 +7,7 @@ import io.grantwatch.crypto.TokenCipher;
 import io.grantwatch.db.GrantRow;
 import io.grantwatch.tokens.TokenRefresher;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -92,8 +93,22 @@ public final class GrantChecker {
         return new Checked(grant.id(), tokens.tokenVersion(), startedAt, outcome);
     }
 
+    /**
+     * How long before expiry this grant's current token is refreshed: between half of {@code tokens.refreshMargin}
+     * and all of it, drawn per grant and token version, so that grants registered or imported
+     * together (whose tokens expire together) do not all refresh at one moment, hour after hour.
+     */
+    Duration refreshAhead(long grantId, int tokenVersion) {
+        long mixed = (grantId * 0x9E3779B97F4A7C15L) ^ (tokenVersion * 0xC2B2AE3D27D4EB4FL);
+        mixed ^= mixed >>> 31;
+        double spread = (mixed >>> 11) * 0x1.0p-53;
+        long margin = policy.refreshMargin().toMillis();
+        return Duration.ofMillis(margin / 2 + (long) (spread * (margin - margin / 2)));
+    }
+
     private boolean needsRefresh(GrantRow grant, Instant now) {
-        boolean expiring = grant.accessExpiresAt() != null && !now.plus(policy.refreshMargin()).isBefore(grant.accessExpiresAt());
+        boolean expiring = grant.accessExpiresAt() != null
+                && !now.isBefore(grant.accessExpiresAt().minus(refreshAhead(grant.id(), grant.tokenVersion())));
         Instant lastRefresh = grant.lastRefreshedAt() != null ? grant.lastRefreshedAt() : grant.createdAt();
         boolean keepAlive = lastRefresh != null && !now.isBefore(lastRefresh.plus(policy.keepAliveInterval()));
         return expiring || keepAlive;

@@ -21,7 +21,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "grants", mixinStandardHelpOptions = true, description = "Registers, lists, shows and removes grants.",
-        subcommands = {GrantsCommand.Add.class, GrantsCommand.List.class, GrantsCommand.Show.class, GrantsCommand.Remove.class})
+        subcommands = {GrantsCommand.Add.class, GrantsCommand.List.class, GrantsCommand.Show.class, GrantsCommand.Remove.class,
+                GrantsImportCommand.class})
 final class GrantsCommand implements Runnable {
     @Spec
     CommandSpec spec;

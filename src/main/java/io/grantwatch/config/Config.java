@@ -38,7 +38,7 @@ public record Config(
         dataDir = dataDir != null ? dataDir : Path.of("data");
         database = database != null ? database : new Database(null, null, null, null, null);
         atlassian = atlassian != null ? atlassian : new Atlassian(null, null, null, null, null, null, null, null);
-        polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null, null, null);
+        polling = polling != null ? polling : new Polling(null, null, null, null, null, null, null, null, null, null);
         tokens = tokens != null ? tokens : new Tokens(null, null, null);
         http = http != null ? http : new Http(null, null, null, null, null);
         encryption = encryption != null ? encryption : new Encryption(null, null);
@@ -115,15 +115,17 @@ public record Config(
 
     /**
      * @param interval how often each grant is checked
-     * @param batchSize how many due grants one dispatcher claims at a time
+     * @param batchSize how many due grants one dispatcher reads at a time, and the most results one group commit takes
      * @param dispatchers how many claim-and-check loops run on each node (Quartz jobs)
-     * @param concurrency how many accessible-resources calls one node has in flight at most
+     * @param concurrency the ceiling of checks in flight on one node; below it the number follows demand
+     *     (rate times latency, with room to spare)
      * @param degradedAfter consecutive transient failures before a grant is DEGRADED
      * @param retryBackoff the first retry delay after a transient failure; it doubles up to {@code interval}
      * @param dispatchPeriod how often each dispatcher looks for due grants
      * @param maxRequestsPerSecond a ceiling on calls to Atlassian from one node; 0 for none
      * @param removalConfirmDelay a site that vanishes is checked again this much later before it counts
      *     as revoked, so that a flapping gateway raises no false revocation; PT0S to trust one answer
+     * @param commitDelay the longest a check result waits for more to share its group commit
      */
     public record Polling(
             @DurationMin(seconds = 1, message = "must be at least PT1S") Duration interval,
@@ -134,17 +136,19 @@ public record Config(
             @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration retryBackoff,
             @DurationMin(millis = 10, message = "must be at least PT0.01S") Duration dispatchPeriod,
             @PositiveOrZero(message = "must not be negative (0: no ceiling)") Double maxRequestsPerSecond,
-            @DurationMin(nanos = 0, message = "must not be negative (PT0S: no confirmation)") Duration removalConfirmDelay) {
+            @DurationMin(nanos = 0, message = "must not be negative (PT0S: no confirmation)") Duration removalConfirmDelay,
+            @DurationMin(nanos = 0, message = "must not be negative") Duration commitDelay) {
         public Polling {
             interval = interval != null ? interval : Duration.ofMinutes(5);
             batchSize = batchSize != null ? batchSize : 500;
             dispatchers = dispatchers != null ? dispatchers : 4;
-            concurrency = concurrency != null ? concurrency : 512;
+            concurrency = concurrency != null ? concurrency : 2048;
             degradedAfter = degradedAfter != null ? degradedAfter : 3;
             retryBackoff = retryBackoff != null ? retryBackoff : Duration.ofSeconds(15);
             dispatchPeriod = dispatchPeriod != null ? dispatchPeriod : Duration.ofSeconds(1);
             maxRequestsPerSecond = maxRequestsPerSecond != null ? maxRequestsPerSecond : 0.0;
             removalConfirmDelay = removalConfirmDelay != null ? removalConfirmDelay : Duration.ofSeconds(30);
+            commitDelay = commitDelay != null ? commitDelay : Duration.ofMillis(50);
         }
     }
 
@@ -200,7 +204,8 @@ public record Config(
     }
 
     /**
-     * @param refreshMargin refresh an access token this long before it expires
+     * @param refreshMargin refresh an access token ahead of its expiry, between half of this and all of it
+     *     (drawn per grant and token, so that grants registered together do not refresh together)
      * @param keepAliveInterval refresh every grant at least this often: refresh tokens die after 90 days unused
      * @param expiryWarning emit grant.expiring this long before the refresh token's 365-day limit
      */

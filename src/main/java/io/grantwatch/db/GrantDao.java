@@ -82,6 +82,31 @@ public final class GrantDao {
         batch.execute();
     }
 
+    /** Inserts many grants in batches of statements and returns their ids, in order. */
+    public List<Long> insertAllReturningIds(List<NewGrant> grants) {
+        if (grants.isEmpty()) {
+            return List.of();
+        }
+        PreparedBatch batch = handle.prepareBatch(INSERT);
+        for (NewGrant grant : grants) {
+            batch.bindMethods(grant).add();
+        }
+        return batch.executePreparedBatch("id").mapTo(Long.class).list();
+    }
+
+    /** Which of these externalIds a monitored grant holds already. */
+    public java.util.Set<String> takenExternalIds(Collection<String> externalIds) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        List<String> all = List.copyOf(externalIds);
+        for (int from = 0; from < all.size(); from += 1000) {
+            taken.addAll(handle.createQuery("SELECT external_id FROM grants WHERE external_id IN (<ids>)")
+                    .bindList("ids", all.subList(from, Math.min(from + 1000, all.size())))
+                    .mapTo(String.class)
+                    .list());
+        }
+        return taken;
+    }
+
     public Optional<GrantRow> find(long id) {
         return select("id = :id")
                 .bind("id", id)
@@ -233,6 +258,52 @@ public final class GrantDao {
                 .bind("tokenKeyId", tokenKeyId)
                 .bind("accessExpiresAt", accessExpiresAt)
                 .bind("refreshedAt", refreshedAt)
+                .execute();
+    }
+
+    /**
+     * Claims the right to refresh this grant until {@code until}, unless another claim is still running or
+     * the tokens moved past {@code tokenVersion}. One short statement; true if claimed.
+     */
+    public boolean claimRefreshLease(long id, int tokenVersion, String by, Instant now, Instant until) {
+        return handle.createUpdate("UPDATE grants SET refresh_lease_until = :until, refresh_lease_by = :by WHERE id = :id "
+                        + "AND token_version = :version AND deleted_at IS NULL "
+                        + "AND (refresh_lease_until IS NULL OR refresh_lease_until <= :now)")
+                .bind("id", id)
+                .bind("version", tokenVersion)
+                .bind("by", by)
+                .bind("now", now)
+                .bind("until", until)
+                .execute() == 1;
+    }
+
+    /**
+     * Tokens refreshed under the lease {@code by}: stored only if that lease is still this grant's and the
+     * tokens are still at {@code tokenVersion}; the lease ends with it. True if stored.
+     */
+    public boolean storeRefreshedTokensUnderLease(long id, int tokenVersion, String by, String accessToken,
+            String refreshToken, String tokenKeyId, Instant accessExpiresAt, Instant refreshedAt) {
+        return handle.createUpdate("UPDATE grants SET access_token = :accessToken, refresh_token = :refreshToken, "
+                        + "token_key_id = :tokenKeyId, access_expires_at = :accessExpiresAt, last_refreshed_at = :refreshedAt, "
+                        + "token_version = token_version + 1, refresh_lease_until = NULL, refresh_lease_by = NULL "
+                        + "WHERE id = :id AND token_version = :version AND refresh_lease_by = :by AND deleted_at IS NULL")
+                .bind("id", id)
+                .bind("version", tokenVersion)
+                .bind("by", by)
+                .bind("accessToken", accessToken)
+                .bind("refreshToken", refreshToken)
+                .bind("tokenKeyId", tokenKeyId)
+                .bind("accessExpiresAt", accessExpiresAt)
+                .bind("refreshedAt", refreshedAt)
+                .execute() == 1;
+    }
+
+    /** Ends the lease {@code by} without new tokens (the refresh failed), if it is still this grant's. */
+    public void releaseRefreshLease(long id, String by) {
+        handle.createUpdate("UPDATE grants SET refresh_lease_until = NULL, refresh_lease_by = NULL WHERE id = :id "
+                        + "AND refresh_lease_by = :by")
+                .bind("id", id)
+                .bind("by", by)
                 .execute();
     }
 

@@ -102,6 +102,7 @@ public final class AtlassianSimulator implements AutoCloseable {
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean rotateRefreshTokens = true;
     private volatile boolean shuffle = true;
+    private volatile List<Tail> tails = List.of();
 
     private AtlassianSimulator(int port, Clock clock) throws Exception {
         this.clock = clock;
@@ -263,6 +264,17 @@ public final class AtlassianSimulator implements AutoCloseable {
         this.latency = latency;
     }
 
+    /** A share of accessible-resources answers (0 to 1) that take {@code delay} more than the others. */
+    public record Tail(double share, Duration delay) {}
+
+    /**
+     * A long tail: each accessible-resources answer draws at random whether it is late, and by how much
+     * ({@code tails} are disjoint shares). None by default.
+     */
+    public void setTails(Tail... tails) {
+        this.tails = List.of(tails);
+    }
+
     /** The next {@code times} accessible-resources calls, whatever their token, fail with {@code fault}. */
     public void failNext(int times, Fault fault) {
         nextFaults.addAll(Collections.nCopies(times, fault));
@@ -401,6 +413,10 @@ public final class AtlassianSimulator implements AutoCloseable {
             fault = alwaysFault;
         }
         pause(latency);
+        pause(tail());
+        if (grant != null) {
+            grant.awaitHold();
+        }
         if (fault != null && fail(request, response, fault)) {
             return;
         }
@@ -563,6 +579,21 @@ public final class AtlassianSimulator implements AutoCloseable {
     /** Closes the connection before anything is written: the client gets no answer at all. */
     private static void reset(Request request) {
         request.getHttpChannel().abort(new IOException("connection reset by the Atlassian simulator"));
+    }
+
+    private Duration tail() {
+        List<Tail> drawn = tails;
+        if (drawn.isEmpty()) {
+            return Duration.ZERO;
+        }
+        double at = ThreadLocalRandom.current().nextDouble();
+        for (Tail tail : drawn) {
+            at -= tail.share();
+            if (at < 0) {
+                return tail.delay();
+            }
+        }
+        return Duration.ZERO;
     }
 
     /** Requests run on virtual threads, so a sleep costs no platform thread. */

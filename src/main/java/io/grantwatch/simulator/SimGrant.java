@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +34,7 @@ public final class SimGrant {
     private volatile String accountId;
     private volatile List<String> grantedScopes = List.of();
     private volatile Answer unshuffledAnswer;
+    private volatile CountDownLatch hold;
 
     // Guarded by this.
     private String accessToken;
@@ -163,6 +165,14 @@ public final class SimGrant {
         faults.addAll(Collections.nCopies(times, fault));
     }
 
+    /**
+     * Accessible-resources answers to this grant's tokens wait until {@code latch} opens (or the
+     * simulator closes): a slow answer that a test lets go when it chooses. Null lets them go at once.
+     */
+    public void holdAnswersUntil(CountDownLatch latch) {
+        hold = latch;
+    }
+
     /** Accessible-resources calls that came with a token of this grant, refused and failed ones included. */
     public long requestCount() {
         return requests.get();
@@ -180,6 +190,13 @@ public final class SimGrant {
     @Override
     public String toString() {
         return "SimGrant[id=" + id + ", sites=" + sites.size() + ", revoked=" + isRevoked() + "]";
+    }
+
+    void awaitHold() throws InterruptedException {
+        CountDownLatch latch = hold;
+        if (latch != null) {
+            latch.await();
+        }
     }
 
     Fault nextFault() {

@@ -44,6 +44,7 @@ class AccessRouteTableTest {
 
     static final List<Call> ROUTES = List.of(
             new Call("POST", "/v1/grants", "{}", Role.WRITE),
+            new Call("POST", "/v1/grants/import", "{}", Role.WRITE),
             new Call("GET", "/v1/grants", null, Role.READ),
             new Call("GET", "/v1/grants/1", null, Role.READ),
             new Call("PUT", "/v1/grants/999/tokens", "{}", Role.WRITE),

@@ -42,7 +42,7 @@ class OpenApiTest {
     static void serve() throws Exception {
         // No service is called: the OpenAPI document is served without one, and with an API key
         // configured, to show that it needs none.
-        api = new HttpApi(null, null, null, null, null, null, null, Clock.systemUTC(),
+        api = new HttpApi(null, null, null, null, null, null, null, null, Clock.systemUTC(),
                 new AccessGate(ApiKeys.of(List.of(), "an-api-key")), null, 1 << 20, null).start("127.0.0.1", 0);
         HttpResponse<String> answer = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/openapi.json")).build(),
@@ -133,6 +133,7 @@ class OpenApiTest {
         Map<String, Set<String>> accepted = Map.of(
                 "RegisterGrant", GrantRoutes.REGISTER_FIELDS,
                 "ReplaceTokens", GrantRoutes.TOKEN_FIELDS,
+                "ImportGrants", java.util.Set.of("grants"),
                 "NewWebhook", WebhookRoutes.WEBHOOK_FIELDS,
                 "ConnectRequest", ConnectRoutes.CONNECT_FIELDS);
         accepted.forEach((schema, fields) -> {

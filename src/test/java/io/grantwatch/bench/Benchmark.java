@@ -54,16 +54,27 @@ public final class Benchmark {
     private static final double DEMAND_PER_SECOND = 20_000;
 
     private final List<Integer> sizes;
-    private final List<String> databases;
+    final List<String> databases;
     private final Duration latency;
-    private final Duration measure;
-    private final String postgresUrl;
+    final Duration measure;
+    final String postgresUrl;
+    private final List<String> scenarios;
+    final double slowShare;
+    final Duration slowLatency;
+    final double hangShare;
+    final List<Integer> demands;
+    final Duration demandInterval = Duration.ofSeconds(30);
 
     private Benchmark(Map<String, String> options) {
         sizes = List.of(options.getOrDefault("grants", "1000,10000,100000").split(",")).stream().map(Integer::parseInt).toList();
         databases = List.of(options.getOrDefault("db", "h2,postgres").split(","));
         latency = Duration.parse(options.getOrDefault("latency", "PT0.02S"));
         measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "30")));
+        scenarios = List.of(options.getOrDefault("scenarios", "capacity").split(","));
+        slowShare = Double.parseDouble(options.getOrDefault("slow-share", "0.02"));
+        slowLatency = Duration.parse(options.getOrDefault("slow-latency", "PT8S"));
+        hangShare = Double.parseDouble(options.getOrDefault("hang-share", "0"));
+        demands = List.of(options.getOrDefault("demand", "500,2000").split(",")).stream().map(Integer::parseInt).toList();
         postgresUrl = options.getOrDefault("postgres-url",
                 System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
     }
@@ -87,6 +98,21 @@ public final class Benchmark {
             double changeToEventP50, double changeToEventMax, double ceilingPerSecond) {}
 
     private void runAll() throws Exception {
+        if (!scenarios.contains("capacity")) {
+            System.out.printf(Locale.ROOT, "grantwatch benchmark: %d cores, Java %s, scenarios %s, tail: %.1f%% at %s, %.1f%% hanging "
+                            + "past the timeout, %ss windows%n", Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), scenarios, 100 * slowShare, slowLatency, 100 * hangShare, measure.toSeconds());
+            Scenarios extra = new Scenarios(this);
+            for (String scenario : scenarios) {
+                switch (scenario) {
+                    case "tail" -> extra.tail();
+                    case "import" -> extra.importRate();
+                    case "h2size" -> extra.h2Size();
+                    default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                }
+            }
+            return;
+        }
         System.out.printf(Locale.ROOT, "grantwatch benchmark: %d cores, max heap %d MiB, Java %s, simulator latency %s, %ss windows%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.version"), latency, measure.toSeconds());
@@ -346,7 +372,7 @@ public final class Benchmark {
         return done.get() / (double) measure.toSeconds();
     }
 
-    private static void execute(String url, String sql) {
+    static void execute(String url, String sql) {
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (Exception e) {

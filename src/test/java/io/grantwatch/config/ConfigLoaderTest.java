@@ -65,7 +65,7 @@ class ConfigLoaderTest {
             assertThat(valueAt(ConfigLoader.load(yaml(alone), Map.of()), key)).as(line).isEqualTo(valueAt(defaults, key));
             shown++;
         }
-        assertThat(shown).isEqualTo(34);
+        assertThat(shown).isEqualTo(35);
     }
 
     private static Object valueAt(Object config, String key) throws Exception {

@@ -1,0 +1,3 @@
+package io.grantwatch.it;
+
+class ImportH2Test extends ImportContract {}

@@ -1,0 +1,6 @@
+package io.grantwatch.it;
+
+import io.grantwatch.testing.OnPostgres;
+
+@OnPostgres
+class ImportPostgresTest extends ImportContract {}
