@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,12 +19,16 @@ class GroupCommitTest {
     void callersThatArriveTogetherShareWritesAndEachReturnsOnceItsItemIsWritten() throws Exception {
         Set<Integer> written = ConcurrentHashMap.newKeySet();
         AtomicInteger writes = new AtomicInteger();
+        // The first write holds until every caller has arrived: the rest queue behind it, as they would
+        // behind a transaction's round trip, and must then share the writes that follow.
+        CountDownLatch arrived = new CountDownLatch(400);
         GroupCommit<Integer> commits = new GroupCommit<>(batch -> {
-            writes.incrementAndGet();
-            try {
-                Thread.sleep(5); // a transaction's round trip
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (writes.incrementAndGet() == 1) {
+                try {
+                    arrived.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             for (int item : batch) {
                 assertThat(written.add(item)).as("written once").isTrue();
@@ -34,6 +39,7 @@ class GroupCommitTest {
             for (int i = 0; i < 400; i++) {
                 int item = i;
                 callers.add(pool.submit(() -> {
+                    arrived.countDown();
                     commits.submit(item);
                     return written.contains(item);
                 }));

@@ -125,18 +125,22 @@ class ReceiverAnswerTest {
 
     @Test
     void anAnswerThatTricklesIsCutAtTheRequestTimeout() throws Exception {
+        // The receiver keeps sending a byte every 100 ms (so no read ever idles out) until the test has
+        // its result: only the whole-exchange timeout can end the wait.
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         try (RawReceiver receiver = new RawReceiver((head, out) -> {
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
-            for (int i = 0; i < 100; i++) {
+            do {
                 write(out, "x");
-                Thread.sleep(100);
-            }
+            } while (!done.await(100, java.util.concurrent.TimeUnit.MILLISECONDS));
         }); WebhookSender sender = new WebhookSender(Duration.ofMillis(700), LOOPBACK)) {
             long started = System.nanoTime();
             WebhookSender.Result result = sender.post(receiver.url(), "application/json", "{}", Map.of());
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
             assertThat(result.outcome()).isEqualTo(WebhookSender.TIMEOUT);
             assertThat(result.error()).isEqualTo("no answer within PT0.7S");
+        } finally {
+            done.countDown();
         }
     }
 
