@@ -2,6 +2,7 @@ package io.grantwatch.audit;
 
 import io.grantwatch.db.AuditDao;
 import io.grantwatch.db.AuditRow;
+import io.grantwatch.lifecycle.GroupCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +40,14 @@ public final class AuditService implements AutoCloseable {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     /** Entries recorded at the same time share a transaction: the sequence lock would otherwise take them one by one. */
-    private final GroupCommit<AuditDao.NewEntry> commits;
-    /** Writes the entries of {@link #recordLater}; closing waits for them. */
-    private final ExecutorService later = Executors.newVirtualThreadPerTaskExecutor();
+    private final JoinedWrite<AuditDao.NewEntry> commits;
+    /**
+     * The entries of {@link #recordLater}, written a group per transaction (up to {@link #LATER_GROUP}
+     * entries, or what {@link #LATER_DELAY} gathers); closing writes what is queued.
+     */
+    private final GroupCommit<AuditDao.NewEntry> later;
+    static final int LATER_GROUP = 1000;
+    static final Duration LATER_DELAY = Duration.ofMillis(20);
     private ScheduledExecutorService purger;
 
     /** @param keyNames the configured keys, whose counters exist from the start at 0 */
@@ -53,7 +58,8 @@ public final class AuditService implements AutoCloseable {
         this.clock = clock;
         this.retention = retention;
         this.purgeBatch = purgeBatch;
-        this.commits = new GroupCommit<>(entries -> jdbi.useTransaction(handle -> new AuditDao(handle).append(entries)));
+        this.commits = new JoinedWrite<>(entries -> jdbi.useTransaction(handle -> new AuditDao(handle).append(entries)));
+        this.later = new GroupCommit<>("grantwatch-audit", LATER_GROUP, LATER_DELAY, 1, this::writeLater);
         for (String key : keyNames) {
             for (String outcome : List.of("ok", "refused")) {
                 counter("grantwatch.token.handouts", key, outcome);
@@ -78,27 +84,38 @@ public final class AuditService implements AutoCloseable {
      * @param status the HTTP status the caller gets
      */
     public void record(String keyName, Long grantId, String action, int status) {
-        String kept = action.length() > MAX_ACTION_LENGTH ? action.substring(0, MAX_ACTION_LENGTH) : action;
-        commits.submit(new AuditDao.NewEntry(clock.instant(), keyName, grantId, kept, status));
-        String meter = action.startsWith("proxy ") ? "grantwatch.proxied.calls" : "grantwatch.token.handouts";
-        counter(meter, keyName == null ? NO_KEY : keyName, status < 400 ? "ok" : "refused").increment();
+        commits.submit(entry(keyName, grantId, action, status));
+        count(keyName, action, status);
     }
 
     /**
      * Records an attempt whose answer has gone out already (a proxied call, streamed), without
      * holding its request until the commit: the next request on the caller's connection does not
-     * wait for it. Entries arriving together still share a transaction; one that cannot be written
-     * is logged. Closing the service waits for the entries on their way.
+     * wait for it. The entries of up to {@link #LATER_DELAY} share a transaction; a group that
+     * cannot be written is logged. Closing the service writes the entries on their way.
      */
     public void recordLater(String keyName, Long grantId, String action, int status) {
-        later.execute(() -> {
-            try {
-                record(keyName, grantId, action, status);
-            } catch (RuntimeException e) {
-                log.warn("Audit: an entry could not be recorded ({}): {}", e.getClass().getSimpleName(),
-                        action.length() > 200 ? action.substring(0, 200) : action);
-            }
-        });
+        later.add(entry(keyName, grantId, action, status));
+        count(keyName, action, status);
+    }
+
+    private void writeLater(List<AuditDao.NewEntry> entries) {
+        try {
+            jdbi.useTransaction(handle -> new AuditDao(handle).append(entries));
+        } catch (RuntimeException e) {
+            log.warn("Audit: {} entries could not be recorded ({}), the first: {}", entries.size(), e.getClass().getSimpleName(),
+                    entries.getFirst().action().length() > 200 ? entries.getFirst().action().substring(0, 200) : entries.getFirst().action());
+        }
+    }
+
+    private AuditDao.NewEntry entry(String keyName, Long grantId, String action, int status) {
+        String kept = action.length() > MAX_ACTION_LENGTH ? action.substring(0, MAX_ACTION_LENGTH) : action;
+        return new AuditDao.NewEntry(clock.instant(), keyName, grantId, kept, status);
+    }
+
+    private void count(String keyName, String action, int status) {
+        String meter = action.startsWith("proxy ") ? "grantwatch.proxied.calls" : "grantwatch.token.handouts";
+        counter(meter, keyName == null ? NO_KEY : keyName, status < 400 ? "ok" : "refused").increment();
     }
 
     /** A page of the audit, oldest first after the cursor. */

@@ -3,6 +3,7 @@ package io.grantwatch.check;
 import io.grantwatch.db.DispatchDao;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.db.GrantRow;
+import io.grantwatch.lifecycle.GroupCommit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ public final class CheckService implements AutoCloseable {
     /** Two: one commits while the other gathers the next group. */
     private static final int COMMITTERS = 2;
     private final AdaptiveLimit limit;
-    private final GroupCommit commits;
+    private final GroupCommit<Checked> commits;
     /** The grants handed to the flow whose results are not recorded yet; a grant is never in it twice. */
     private final Set<Long> pending = ConcurrentHashMap.newKeySet();
     private final ReentrantLock idleLock = new ReentrantLock();
@@ -69,8 +70,7 @@ public final class CheckService implements AutoCloseable {
         this.batchSize = batchSize;
         this.maxWindow = maxWindow;
         this.limit = new AdaptiveLimit(LIMIT_FLOOR, concurrency);
-        this.commits = new GroupCommit(recorder, batchSize, commitDelay, COMMITTERS,
-                recorded -> recorded.forEach(result -> recorded(result.grantId())));
+        this.commits = new GroupCommit<>("grantwatch-commit", batchSize, commitDelay, COMMITTERS, this::record);
         metrics.watchFlow(limit::inFlight, limit::limit);
     }
 
@@ -270,6 +270,18 @@ public final class CheckService implements AutoCloseable {
     }
 
     /** One grant's result is recorded (or given up): it leaves the flow. */
+    /** One group commit's write: the results, then the grants they free, whether or not recording succeeded. */
+    private void record(List<Checked> results) {
+        try {
+            recorder.record(results);
+        } catch (RuntimeException e) {
+            // The grants keep their slots: their next regular check records them then.
+            log.warn("Recording {} check results failed: {}", results.size(), e.toString());
+        } finally {
+            results.forEach(result -> recorded(result.grantId()));
+        }
+    }
+
     private void recorded(long grantId) {
         pending.remove(grantId);
         if (pending.isEmpty()) {

@@ -8,14 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The access tokens proxied calls are made with, kept in memory for {@link #KEEP} so that a burst of
- * calls of one grant reads and decrypts its row once instead of once a call. A token is never kept
- * into its refresh margin: then {@link TokenService} refreshes it (under the cross-node lock) first.
- * A token the site refused is dropped at once. Should another node replace a grant's tokens, this
- * node may still send the old one for up to {@link #KEEP}. Thread-safe.
+ * The access tokens proxied calls are made with, kept in memory for {@link #KEEP} so that the calls
+ * of a grant read and decrypt its row once in a while instead of once a call (that read was a tenth
+ * of a proxied call's CPU time). A token is never kept into its refresh margin: then
+ * {@link TokenService} refreshes it (under the cross-node lock) first. A token the site refused is
+ * dropped at once. Should another node refresh a grant, this node may send the old token, still
+ * valid until its own expiry, for up to {@link #KEEP}. Thread-safe.
  */
 final class CallTokens {
-    static final Duration KEEP = Duration.ofSeconds(1);
+    static final Duration KEEP = Duration.ofSeconds(30);
 
     private final TokenService tokens;
     private final Duration refreshMargin;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,9 +38,7 @@ public final class ProxyHeaders {
     }
 
     /** The site's headers that go back to the caller. */
-    public static List<Header> toCaller(Map<String, List<String>> fromSite) {
-        List<Header> all = new ArrayList<>();
-        fromSite.forEach((name, values) -> values.forEach(value -> all.add(new Header(name, value))));
+    public static List<Header> toCaller(List<Header> all) {
         Set<String> dropped = connectionNamed(all);
         List<Header> kept = new ArrayList<>();
         for (Header header : all) {

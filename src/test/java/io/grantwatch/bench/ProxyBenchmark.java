@@ -35,7 +35,8 @@ import java.util.function.IntFunction;
  *
  * <pre>
  * ./mvnw -q -Pbench test-compile exec:exec -Dbench.class=io.grantwatch.bench.ProxyBenchmark \
- *     -Dbench.args="[--db h2|postgres] [--grants 100] [--calls 2000] [--concurrency 32] [--seconds 8]"
+ *     -Dbench.args="[--db h2|postgres] [--grants 100] [--calls 2000] [--concurrency 32] [--seconds 8]
+ *     [--warmup 30] [--only direct|proxied|preflight|live]"
  * </pre>
  *
  * Latency: the calls go one at a time, direct and proxied in turn, so that both see the same machine.
@@ -54,6 +55,13 @@ public final class ProxyBenchmark {
     private final int concurrency;
     private final Duration window;
     private final String postgresUrl;
+    /** When set, only this kind of call (direct, proxied, preflight or live) runs, for {@code seconds}: for a profiler. */
+    private final String only;
+    /**
+     * Calls of each kind, in turns, before anything is measured: on two cores the JIT compiler takes a
+     * third of the CPU for the first minute, more of it from the longer proxied path.
+     */
+    private final Duration warmup;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
@@ -63,6 +71,8 @@ public final class ProxyBenchmark {
         calls = Integer.parseInt(options.getOrDefault("calls", "2000"));
         concurrency = Integer.parseInt(options.getOrDefault("concurrency", "32"));
         window = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "8")));
+        only = options.get("only");
+        warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "30")));
         postgresUrl = options.getOrDefault("postgres-url",
                 System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
     }
@@ -113,9 +123,25 @@ public final class ProxyBenchmark {
                         .header("Authorization", "Bearer " + API_KEY).build();
                 IntFunction<HttpRequest> live = i -> HttpRequest.newBuilder(URI.create(base + "/health/live")).build();
 
-                System.out.printf(Locale.ROOT, "proxy benchmark: %s, %d grants, %d calls one at a time, %d callers for %ds of each kind of call"
-                        + " (%d windows each, in turns), %d cores%n", database, grantCount, calls, concurrency, window.toSeconds(), ROUNDS,
-                        Runtime.getRuntime().availableProcessors());
+                if (only != null) {
+                    IntFunction<HttpRequest> kind = Map.of("direct", direct, "proxied", proxied, "preflight", preflight, "live", live)
+                            .get(only);
+                    throughput(kind, warmup);
+                    long cpu = cpuNanos();
+                    long[] done = new long[1];
+                    double rate = throughput(kind, window, done);
+                    System.out.printf(Locale.ROOT, "%s only: %.0f/s, CPU per call %.0f us%n", only, rate,
+                            (cpuNanos() - cpu) / 1e3 / Math.max(1, done[0]));
+                    return;
+                }
+                System.out.printf(Locale.ROOT, "proxy benchmark: %s, %d grants, %d calls one at a time, %d callers for %ds of each"
+                        + " kind of call (%d windows each, in turns), after %ds of warm-up, %d cores%n", database, grantCount, calls,
+                        concurrency, window.toSeconds(), ROUNDS, warmup.toSeconds(), Runtime.getRuntime().availableProcessors());
+                for (Duration spent = Duration.ZERO; spent.compareTo(warmup) < 0; spent = spent.plusSeconds(4)) {
+                    throughput(direct, Duration.ofSeconds(1));
+                    throughput(proxied, Duration.ofSeconds(2));
+                    throughput(preflight, Duration.ofSeconds(1));
+                }
                 latency(direct, proxied, calls / 5);
                 double[][] latencies = latency(direct, proxied, calls);
                 double directP50 = percentile(latencies[0], 0.5);
@@ -124,23 +150,23 @@ public final class ProxyBenchmark {
                 System.out.printf(Locale.ROOT, "latency   proxied p50 %.3f ms  p99 %.3f ms%n", proxiedP50, percentile(latencies[1], 0.99));
                 System.out.printf(Locale.ROOT, "latency   added at p50: %.3f ms (target: at most 2 ms)%n", proxiedP50 - directP50);
 
-                throughput(direct, Duration.ofSeconds(2));
-                throughput(proxied, Duration.ofSeconds(2));
                 double[] rates = alternating(direct, proxied);
                 double directRate = rates[0];
                 double proxiedRate = rates[1];
                 System.out.printf(Locale.ROOT, "throughput direct %.0f/s, proxied %.0f/s: %.2f of direct (target: at least 0.5)%n",
                         directRate, proxiedRate, proxiedRate / directRate);
+                System.out.printf(Locale.ROOT, "CPU per call (the whole process: callers, grantwatch, simulator): direct %.0f us, "
+                        + "proxied %.0f us; grantwatch's share about %.0f us%n", rates[2], rates[3], rates[3] - rates[2]);
 
-                throughput(preflight, Duration.ofSeconds(2));
                 double reads = stateReads(base);
                 rates = alternating(live, preflight);
                 double liveRate = rates[0];
                 double preflightRate = rates[1];
                 double readsDuring = stateReads(base) - reads;
                 System.out.printf(Locale.ROOT, "preflight %.0f/s, /health/live %.0f/s: %.2f of liveness (target: at least 0.8); "
-                        + "%.0f grant states read from the database for %.0f preflights%n",
-                        preflightRate, liveRate, preflightRate / liveRate, readsDuring, preflightRate * window.toMillis() / 1000.0);
+                        + "%.0f grant states read from the database for %.0f preflights; CPU per call %.0f us and %.0f us%n",
+                        preflightRate, liveRate, preflightRate / liveRate, readsDuring, preflightRate * window.toMillis() / 1000.0,
+                        rates[3], rates[2]);
                 System.out.printf(Locale.ROOT, "time grantwatch adds by its own timer (grantwatch_proxy_overhead_seconds): %s%n",
                         overhead(base));
             }
@@ -197,22 +223,38 @@ public final class ProxyBenchmark {
      * what else runs on the machine weighs on both alike.
      */
     private double[] alternating(IntFunction<HttpRequest> a, IntFunction<HttpRequest> b) throws Exception {
-        double sumA = 0;
-        double sumB = 0;
+        double[] sums = new double[4];
         for (int round = 0; round < ROUNDS; round++) {
-            if (round % 2 == 0) {
-                sumA += throughput(a, window.dividedBy(ROUNDS));
-                sumB += throughput(b, window.dividedBy(ROUNDS));
-            } else {
-                sumB += throughput(b, window.dividedBy(ROUNDS));
-                sumA += throughput(a, window.dividedBy(ROUNDS));
+            for (int turn = 0; turn < 2; turn++) {
+                boolean first = (round % 2 == 0) == (turn == 0);
+                long cpu = cpuNanos();
+                long calls = this.calls(first ? a : b, window.dividedBy(ROUNDS), sums, first ? 0 : 1);
+                sums[first ? 2 : 3] += (cpuNanos() - cpu) / 1e3 / Math.max(1, calls);
             }
         }
-        return new double[] {sumA / ROUNDS, sumB / ROUNDS};
+        return new double[] {sums[0] / ROUNDS, sums[1] / ROUNDS, sums[2] / ROUNDS, sums[3] / ROUNDS};
+    }
+
+    /** The CPU time of the whole process (load, grantwatch and simulator alike), in nanoseconds. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** One window of {@link #throughput}: adds its rate to {@code rates[slot]} and answers the calls made. */
+    private long calls(IntFunction<HttpRequest> request, Duration duration, double[] rates, int slot) throws Exception {
+        long[] done = new long[1];
+        rates[slot] += throughput(request, duration, done);
+        return done[0];
     }
 
     /** Calls a second with {@code concurrency} callers for {@code duration}. */
     private double throughput(IntFunction<HttpRequest> request, Duration duration) throws Exception {
+        return throughput(request, duration, new long[1]);
+    }
+
+    /** As {@link #throughput(IntFunction, Duration)}; {@code done[0]} is set to the calls that succeeded. */
+    private double throughput(IntFunction<HttpRequest> request, Duration duration, long[] calls) throws Exception {
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
@@ -236,6 +278,7 @@ public final class ProxyBenchmark {
         if (failed.get() > 0) {
             System.out.printf(Locale.ROOT, "  (%d calls failed)%n", failed.get());
         }
+        calls[0] = done.get();
         return done.get() / ((System.nanoTime() - started) / 1e9);
     }
 

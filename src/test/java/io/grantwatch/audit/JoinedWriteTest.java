@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class GroupCommitTest {
+class JoinedWriteTest {
     @Test
     void callersThatArriveTogetherShareWritesAndEachReturnsOnceItsItemIsWritten() throws Exception {
         Set<Integer> written = ConcurrentHashMap.newKeySet();
@@ -22,7 +22,7 @@ class GroupCommitTest {
         // The first write holds until every caller has arrived: the rest queue behind it, as they would
         // behind a transaction's round trip, and must then share the writes that follow.
         CountDownLatch arrived = new CountDownLatch(400);
-        GroupCommit<Integer> commits = new GroupCommit<>(batch -> {
+        JoinedWrite<Integer> commits = new JoinedWrite<>(batch -> {
             if (writes.incrementAndGet() == 1) {
                 try {
                     arrived.await();
@@ -54,7 +54,7 @@ class GroupCommitTest {
 
     @Test
     void aFailedWriteFailsTheCallersOfItsBatchAndLaterOnesWriteAgain() {
-        GroupCommit<String> commits = new GroupCommit<>(batch -> {
+        JoinedWrite<String> commits = new JoinedWrite<>(batch -> {
             if (batch.contains("bad")) {
                 throw new IllegalStateException("the database said no");
             }

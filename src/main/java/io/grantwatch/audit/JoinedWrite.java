@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * orders ids, for many items). A lock and condition rather than {@code synchronized}: waiting virtual
  * threads must not pin their carrier on Java 21. Thread-safe.
  */
-final class GroupCommit<T> {
+final class JoinedWrite<T> {
     private final Consumer<List<T>> write;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition written = lock.newCondition();
@@ -32,7 +32,7 @@ final class GroupCommit<T> {
     }
 
     /** @param write writes a batch, in order, all or nothing */
-    GroupCommit(Consumer<List<T>> write) {
+    JoinedWrite(Consumer<List<T>> write) {
         this.write = write;
     }
 
