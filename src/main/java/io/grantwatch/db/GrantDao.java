@@ -94,17 +94,19 @@ public final class GrantDao {
         return batch.executePreparedBatch("id").mapTo(Long.class).list();
     }
 
-    /** Which of these externalIds a monitored grant holds already. */
+    /**
+     * Which of these externalIds a monitored grant holds already. One array parameter, not an IN list:
+     * PostgreSQL's generic plan for a prepared IN of 1,000 parameters scanned the whole table (an import of
+     * 100,000 grants slowed from 3 s to 50 s a request as the table grew).
+     */
     public java.util.Set<String> takenExternalIds(Collection<String> externalIds) {
-        java.util.Set<String> taken = new java.util.HashSet<>();
-        List<String> all = List.copyOf(externalIds);
-        for (int from = 0; from < all.size(); from += 1000) {
-            taken.addAll(handle.createQuery("SELECT external_id FROM grants WHERE external_id IN (<ids>)")
-                    .bindList("ids", all.subList(from, Math.min(from + 1000, all.size())))
-                    .mapTo(String.class)
-                    .list());
+        if (externalIds.isEmpty()) {
+            return java.util.Set.of();
         }
-        return taken;
+        return new java.util.HashSet<>(handle.createQuery("SELECT external_id FROM grants WHERE external_id = ANY(:ids)")
+                .bindArray("ids", String.class, externalIds)
+                .mapTo(String.class)
+                .list());
     }
 
     public Optional<GrantRow> find(long id) {

@@ -64,6 +64,8 @@ public final class Benchmark {
     final double hangShare;
     final List<Integer> demands;
     final Duration demandInterval = Duration.ofSeconds(30);
+    /** How long {@code h2size} watches the data folder. */
+    final int h2Minutes;
 
     private Benchmark(Map<String, String> options) {
         sizes = List.of(options.getOrDefault("grants", "1000,10000,100000").split(",")).stream().map(Integer::parseInt).toList();
@@ -74,6 +76,7 @@ public final class Benchmark {
         slowShare = Double.parseDouble(options.getOrDefault("slow-share", "0.02"));
         slowLatency = Duration.parse(options.getOrDefault("slow-latency", "PT8S"));
         hangShare = Double.parseDouble(options.getOrDefault("hang-share", "0"));
+        h2Minutes = Integer.parseInt(options.getOrDefault("h2-minutes", "10"));
         demands = List.of(options.getOrDefault("demand", "500,2000").split(",")).stream().map(Integer::parseInt).toList();
         postgresUrl = options.getOrDefault("postgres-url",
                 System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
