@@ -70,15 +70,33 @@ public final class TcpLink implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (!keep(server, client)) {
+                    return;
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
+                if (!keep(server, upstream)) {
+                    client.close();
+                    return;
+                }
                 Thread.ofVirtual().start(() -> pump(client, upstream));
                 Thread.ofVirtual().start(() -> pump(upstream, client));
             } catch (IOException e) {
                 return;
             }
         }
+    }
+
+    /**
+     * Registers a socket for {@link #cut}, unless the cut came first (between accept and here): then the
+     * socket is closed, so that no connection outlives a cut.
+     */
+    private synchronized boolean keep(ServerSocket server, Socket socket) throws IOException {
+        if (server.isClosed()) {
+            socket.close();
+            return false;
+        }
+        sockets.add(socket);
+        return true;
     }
 
     private static void pump(Socket from, Socket to) {
