@@ -10,11 +10,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * of checks in flight over each quarter second, and the limit is set to twice that, between a floor
  * and the configured ceiling. When a check had to wait for a place, demand was above the limit and
  * the limit doubles; a long tail of slow answers so raises the limit within a second or two, with
- * no hand tuning, and it falls back gently when the tail is gone. Thread-safe.
+ * no hand tuning, and it falls back gently when the tail is gone. A raise must pay: when checks
+ * complete no faster (by a tenth) after the limit grew than before it did, the bottleneck is this
+ * node's CPU or its database, not Atlassian, and more checks in flight would only queue there; the
+ * limit then holds until {@link #PROBE_NANOS} have passed, when it may try once more. Thread-safe.
  */
 final class AdaptiveLimit {
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final double HEADROOM = 2.0;
+    /** How long a limit that grew without paying is held before it may grow again. */
+    static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final double PAYS = 1.1;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
@@ -28,6 +34,13 @@ final class AdaptiveLimit {
     private long lastChange = periodStart;
     private double occupancy;
     private boolean waited;
+    private long completed;
+    /** Checks completed a second before the last raise, and when it was. */
+    private double rateBeforeRaise;
+    private long raisedAt = periodStart - PROBE_NANOS;
+    private boolean raisePending;
+    private int limitBeforeRaise;
+    private long heldUntil = periodStart;
 
     AdaptiveLimit(int floor, int ceiling) {
         this.ceiling = ceiling;
@@ -53,6 +66,7 @@ final class AdaptiveLimit {
     void release() {
         lock.lock();
         try {
+            completed++;
             count(System.nanoTime(), -1);
             freed.signal();
         } finally {
@@ -93,15 +107,32 @@ final class AdaptiveLimit {
         occupancy += inFlight * (double) (now - lastChange);
         lastChange = now;
         double meanInFlight = occupancy / elapsed;
+        double rate = completed * 1e9 / elapsed;
+        if (raisePending && now - raisedAt >= PERIOD_NANOS) {
+            // The first whole period after a raise says whether it paid.
+            raisePending = false;
+            if (rate < PAYS * rateBeforeRaise) {
+                limit = limitBeforeRaise;
+                heldUntil = now + PROBE_NANOS;
+            }
+        }
         int target = (int) Math.ceil(HEADROOM * meanInFlight);
         int next = waited ? Math.max(target, 2 * limit) : Math.max(target, limit - limit / 8);
+        if (next > limit && now < heldUntil) {
+            next = limit;
+        }
         int previous = limit;
         limit = Math.clamp(next, floor, ceiling);
         if (limit > previous) {
+            rateBeforeRaise = rate;
+            limitBeforeRaise = previous;
+            raisedAt = now;
+            raisePending = true;
             freed.signalAll();
         }
         periodStart = now;
         occupancy = 0;
+        completed = 0;
         waited = false;
     }
 }
