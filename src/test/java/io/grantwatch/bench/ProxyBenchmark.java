@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,19 +86,9 @@ public final class ProxyBenchmark {
                 : "jdbc:h2:mem:proxybench;DB_CLOSE_DELAY=-1";
         try (AtlassianSimulator simulator = AtlassianSimulator.start()) {
             simulator.setShuffle(false);
-            Map<String, String> env = new HashMap<>();
-            env.put("GRANTWATCH_DATABASE_URL", url);
-            env.put("GRANTWATCH_DATABASE_USERNAME", database.equals("postgres") ? "postgres" : "sa");
-            env.put("GRANTWATCH_DATADIR", dataDir.toString());
-            env.put("GRANTWATCH_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
-            env.put("GRANTWATCH_ATLASSIAN_APIBASEURL", simulator.baseUrl().toString());
-            env.put("GRANTWATCH_ATLASSIAN_AUTHBASEURL", simulator.baseUrl().toString());
+            Map<String, String> env = Benchmark.environment(database, url, dataDir, simulator, API_KEY, Duration.ofHours(1));
             env.put("GRANTWATCH_ATLASSIAN_CLIENTID", simulator.clientId());
             env.put("GRANTWATCH_ATLASSIAN_CLIENTSECRET", simulator.clientSecret());
-            env.put("GRANTWATCH_HTTP_PORT", "0");
-            env.put("GRANTWATCH_HTTP_HOST", "127.0.0.1");
-            env.put("GRANTWATCH_HTTP_APIKEY", API_KEY);
-            env.put("GRANTWATCH_POLLING_INTERVAL", "PT1H");
             try (Application app = Application.start(ConfigLoader.fromEnvironment(env), Clock.systemUTC())) {
                 String base = "http://127.0.0.1:" + app.port();
                 List<SimGrant> simGrants = new ArrayList<>();
