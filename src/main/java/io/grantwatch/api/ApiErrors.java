@@ -27,38 +27,61 @@ final class ApiErrors {
 
     private ApiErrors() {}
 
+    /**
+     * What a failure answers: its status, the JSON body, and for a proxy refusal the
+     * {@code Grantwatch-Access} header a site's answer would carry (else null).
+     */
+    record Failure(int status, Map<String, Object> body, String access) {}
+
     static void register(Javalin app) {
-        app.exception(ApiException.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage()));
-        app.exception(UnknownGrantException.class, (e, ctx) -> write(ctx, 404, "not_found", e.getMessage()));
-        app.exception(ExternalIdTakenException.class, (e, ctx) -> write(ctx, 409, "conflict", e.getMessage()));
-        app.exception(TokenUnavailableException.class, (e, ctx) -> write(ctx, 409, code(e.reason()), e.getMessage()));
-        app.exception(WebhookException.class, (e, ctx) -> webhook(ctx, e));
-        app.exception(ConnectException.class, (e, ctx) -> write(ctx, e.status(), e.code(), e.getMessage()));
-        app.exception(ProxyPath.InvalidPath.class, (e, ctx) -> write(ctx, 400, "invalid_path", e.getMessage()));
-        app.exception(ProxyException.class, ApiErrors::proxy);
-        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), code(e.getStatus()), e.getMessage()));
-        app.exception(Exception.class, (e, ctx) -> {
-            if (ConnectionFailures.isUnavailable(e)) {
-                // No connection within database.connectionTimeout, or one lost: the caller may try again later.
-                log.warn("{} {}: the database cannot be reached ({})", ctx.method(), ctx.matchedPath(), e.getClass().getSimpleName());
-                write(ctx, 503, "database_unavailable", "the database cannot be reached; try again later");
-                return;
-            }
-            // The exception may carry anything; the log gets its type and place, the client a generic message.
-            log.error("Unexpected failure on {} {}: {}", ctx.method(), ctx.matchedPath(), e.getClass().getName(), e);
-            write(ctx, 500, "internal_error", "the request failed on the server; see its log");
-        });
-        // A site's own 404 or 405, passed on by the proxy, is its answer: nothing is added to it.
+        // Javalin answers its own HttpResponseExceptions unless that class has a handler: both go to failure().
+        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, failure(e, ctx.method().name(), ctx.matchedPath())));
+        app.exception(Exception.class, (e, ctx) -> write(ctx, failure(e, ctx.method().name(), ctx.matchedPath())));
+        // A site's own 404 or 405, passed on by the proxy, is its answer: the proxy answers ahead of Javalin.
         app.error(404, ctx -> {
-            if (ctx.result() == null && ctx.attribute(ProxyRoutes.ANSWERED) == null) {
-                write(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+            if (ctx.result() == null) {
+                write(ctx, failure(404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
             }
         });
-        app.error(405, ctx -> {
-            if (ctx.attribute(ProxyRoutes.ANSWERED) == null) {
-                write(ctx, 405, "method_not_allowed", "method " + ctx.method() + " is not allowed here");
+        app.error(405, ctx -> write(ctx, failure(405, "method_not_allowed", "method " + ctx.method() + " is not allowed here")));
+    }
+
+    /** The answer to {@code e}, thrown by the handler of {@code method path} (named in the log, never in the answer). */
+    static Failure failure(Exception e, String method, String path) {
+        return switch (e) {
+            case ApiException api -> failure(api.status(), api.code(), api.getMessage());
+            case UnknownGrantException unknown -> failure(404, "not_found", unknown.getMessage());
+            case ExternalIdTakenException taken -> failure(409, "conflict", taken.getMessage());
+            case TokenUnavailableException unavailable -> failure(409, code(unavailable.reason()), unavailable.getMessage());
+            case WebhookException webhook -> failure(switch (webhook.kind()) {
+                case INVALID_FIELD, INVALID_PARAMETER -> 400;
+                case UNKNOWN -> 404;
+                case CONFIGURED -> 409;
+            }, switch (webhook.kind()) {
+                case INVALID_FIELD -> "invalid_field";
+                case INVALID_PARAMETER -> "invalid_parameter";
+                case UNKNOWN -> "not_found";
+                case CONFIGURED -> "conflict";
+            }, webhook.getMessage());
+            case ConnectException connect -> failure(connect.status(), connect.code(), connect.getMessage());
+            case ProxyPath.InvalidPath invalid -> failure(400, "invalid_path", invalid.getMessage());
+            case ProxyException proxy -> proxy(proxy);
+            case HttpResponseException http -> failure(http.getStatus(), code(http.getStatus()), http.getMessage());
+            default -> {
+                if (ConnectionFailures.isUnavailable(e)) {
+                    // No connection within database.connectionTimeout, or one lost: the caller may try again later.
+                    log.warn("{} {}: the database cannot be reached ({})", method, path, e.getClass().getSimpleName());
+                    yield failure(503, "database_unavailable", "the database cannot be reached; try again later");
+                }
+                // The exception may carry anything; the log gets its type and place, the client a generic message.
+                log.error("Unexpected failure on {} {}: {}", method, path, e.getClass().getName(), e);
+                yield failure(500, "internal_error", "the request failed on the server; see its log");
             }
-        });
+        };
+    }
+
+    static Failure failure(int status, String code, String message) {
+        return new Failure(status, Map.of("error", code, "message", message), null);
     }
 
     private static int status(ProxyException.Kind kind) {
@@ -72,24 +95,15 @@ final class ApiErrors {
     }
 
     /** A refusal also says which scopes are missing, and carries the Grantwatch-Access header a site's answer would. */
-    private static void proxy(ProxyException e, Context ctx) {
+    private static Failure proxy(ProxyException e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.code());
         body.put("message", e.getMessage());
-        if (e.kind() == ProxyException.Kind.REFUSED) {
+        boolean refused = e.kind() == ProxyException.Kind.REFUSED;
+        if (refused) {
             body.put("missingScopes", e.missingScopes());
-            ctx.header(ProxyRoutes.ACCESS_HEADER, e.code());
         }
-        ctx.status(status(e.kind())).json(body);
-    }
-
-    private static void webhook(Context ctx, WebhookException e) {
-        switch (e.kind()) {
-            case INVALID_FIELD -> write(ctx, 400, "invalid_field", e.getMessage());
-            case INVALID_PARAMETER -> write(ctx, 400, "invalid_parameter", e.getMessage());
-            case UNKNOWN -> write(ctx, 404, "not_found", e.getMessage());
-            case CONFIGURED -> write(ctx, 409, "conflict", e.getMessage());
-        }
+        return new Failure(status(e.kind()), body, refused ? e.code() : null);
     }
 
     private static String code(TokenUnavailableException.Reason reason) {
@@ -114,7 +128,10 @@ final class ApiErrors {
         };
     }
 
-    private static void write(Context ctx, int status, String code, String message) {
-        ctx.status(status).json(Map.of("error", code, "message", message));
+    private static void write(Context ctx, Failure failure) {
+        if (failure.access() != null) {
+            ctx.header(ProxyRoutes.ACCESS_HEADER, failure.access());
+        }
+        ctx.status(failure.status()).json(failure.body());
     }
 }

@@ -20,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.handler.HandlerWrapper;
 
 /**
  * The REST API (README "API", and the OpenAPI document), on Javalin: the server, the access gate and
@@ -38,11 +39,12 @@ public final class HttpApi implements AutoCloseable {
             ConnectService connect, EventFeed feed, PrometheusMeterRegistry metrics, Supplier<HealthCheck.Report> health,
             Clock clock, AccessGate gate, AuditService audit, long maxBodyBytes, SiteProxy proxy) {
         this.gate = gate;
+        ProxyRoutes proxyRoutes = new ProxyRoutes(proxy, audit, gate);
         this.routes = List.of(
                         new GrantRoutes(grants, clock),
                         new ImportRoutes(imports, clock),
                         new TokenRoutes(tokens, audit, gate.keysConfigured()),
-                        new ProxyRoutes(proxy, audit, gate.keysConfigured()),
+                        proxyRoutes,
                         new EventRoutes(feed),
                         new AuditRoutes(audit),
                         new WebhookRoutes(webhooks),
@@ -58,11 +60,23 @@ public final class HttpApi implements AutoCloseable {
             config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             Dashboard.serve(config);
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JettyErrors());
+                // The proxy's routes are served ahead of Javalin, inside the handlers Javalin's server comes with
+                // (its StatisticsHandler, which counts requests in flight for a graceful stop); Javalin goes after it.
+                HandlerWrapper tail = server;
+                while (tail.getHandler() instanceof HandlerWrapper next) {
+                    tail = next;
+                }
+                tail.insertHandler(proxyRoutes.handler());
+            });
         });
         app.before("/v1/*", this::authenticate);
         app.beforeMatched(this::authorize);
         for (Route route : routes) {
+            if (route.handler() == null) {
+                continue; // served ahead of Javalin
+            }
             app.addHttpHandler(route.method(), route.path(), route.handler(), route.role());
             if (route.after() != null) {
                 // Javalin's after-handlers go by path alone; this one belongs to the route's method.

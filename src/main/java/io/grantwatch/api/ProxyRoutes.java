@@ -1,12 +1,13 @@
 package io.grantwatch.api;
 
+import io.grantwatch.Json;
+import io.grantwatch.access.AccessGate;
 import io.grantwatch.access.Caller;
 import io.grantwatch.audit.AuditService;
 import io.grantwatch.proxy.ProxyHeaders;
-import io.grantwatch.proxy.ProxyPath;
 import io.grantwatch.proxy.SiteProxy;
-import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -19,11 +20,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.HandlerWrapper;
+import org.eclipse.jetty.util.URIUtil;
 
 /**
  * {@code ANY /v1/grants/{id}/proxy/ex/{product}/{cloudId}/{path}}: a site API call made with the
- * grant's token ({@link SiteProxy}). The handler works on the servlet request and response
- * themselves, so that bodies stream through without Javalin holding them.
+ * grant's token ({@link SiteProxy}).
+ *
+ * <p>These routes are served by a Jetty handler ahead of Javalin ({@link #handler()}), on the
+ * servlet request and response themselves, so that bodies stream through and nothing is held. Why
+ * not a Javalin route: a proxied call is two HTTP exchanges where a direct call is one, and
+ * Javalin's routing, context, before- and after-handlers cost the proxy as much as a fifth of its own
+ * work again (README "Benchmarks"). What Javalin did for them is done here, in its order: the key (401),
+ * its role (403), the id (404), then the call, the JSON error of {@link ApiErrors} for every refusal,
+ * and the audit entry once the answer is out. Every other request goes on to Javalin.
  */
 final class ProxyRoutes implements Route.Group {
     /** {@code <path>} is Javalin's parameter that takes slashes; the OpenAPI document writes it {@code {path}}. */
@@ -32,62 +42,104 @@ final class ProxyRoutes implements Route.Group {
             HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
     static final String ACCESS_HEADER = "Grantwatch-Access";
     static final String REQUIRE_SCOPE_HEADER = "Grantwatch-Require-Scope";
-    /** Set on a context whose answer the proxy wrote itself: error pages must not add to it. */
-    static final String ANSWERED = "grantwatch.proxy.answered";
+    private static final Set<String> METHOD_NAMES = Set.copyOf(METHODS.stream().map(HandlerType::name).toList());
+    /** Segments of the raw URI before {path}: "", "v1", "grants", id, "proxy", "ex", product, cloudId. */
+    private static final int FIRST_PATH_SEGMENT = 8;
 
     private final SiteProxy proxy;
     private final AuditService audit;
-    private final boolean apiKeyRequired;
+    private final AccessGate gate;
 
-    ProxyRoutes(SiteProxy proxy, AuditService audit, boolean apiKeyRequired) {
+    ProxyRoutes(SiteProxy proxy, AuditService audit, AccessGate gate) {
         this.proxy = proxy;
         this.audit = audit;
-        this.apiKeyRequired = apiKeyRequired;
+        this.gate = gate;
     }
 
-    /** One route per method, each a call that needs the {@code tokens} role. */
+    /** One route per method, each a call that needs the {@code tokens} role; served by {@link #handler()}, not Javalin. */
     @Override
     public List<Route> routes() {
         return METHODS.stream()
-                .map(method -> new Route(method, PATH, Role.TOKENS, "Call a site API with the grant's access token", this::proxy,
-                        this::audit))
+                .map(method -> new Route(method, PATH, Role.TOKENS, "Call a site API with the grant's access token", null, null))
                 .toList();
     }
 
-    private void proxy(Context ctx) throws IOException {
-        long started = System.nanoTime();
-        HttpServletRequest request = ctx.req();
-        long grantId = GrantRoutes.id(ctx);
-        if (!apiKeyRequired) {
-            throw new ApiException(403, "api_key_required",
-                    "calling site APIs with a grant's token needs API keys (http.apiKeys or http.apiKey), so that only the integration can");
-        }
-        ProxyPath.Target target = proxy.target(request.getRequestURI());
-        long length = request.getContentLengthLong();
-        boolean hasBody = length > 0 || request.getHeader("Transfer-Encoding") != null;
-        SiteProxy.Answer answer = proxy.forward(new SiteProxy.Call(grantId, request.getMethod(), target, request.getQueryString(),
-                headers(request), requiredScopes(request.getHeader(REQUIRE_SCOPE_HEADER)), length, hasBody,
-                request.getInputStream(), started));
-        ctx.attribute(ANSWERED, true);
-        write(ctx, answer);
+    /** The Jetty handler that serves these routes; it passes every other request on to the handler it wraps (Javalin). */
+    HandlerWrapper handler() {
+        return new HandlerWrapper() {
+            @Override
+            public void handle(String target, Request base, HttpServletRequest request, HttpServletResponse response)
+                    throws IOException, ServletException {
+                String[] segments = matched(request);
+                if (segments == null) {
+                    super.handle(target, base, request, response);
+                    return;
+                }
+                base.setHandled(true);
+                serve(segments, base, request, response);
+            }
+        };
     }
 
     /**
-     * Every call, refused ones too, with the status the caller got. The site's answer has gone out by
-     * then (it streams), so the entry is written after the request, not before its end.
+     * The raw URI's segments when the request is one of these routes (an id, a product and a cloudId
+     * segment, and a path after them, which {@link io.grantwatch.proxy.ProxyPath} checks), else null.
      */
-    private void audit(Context ctx) {
-        if (ctx.statusCode() == 503 && ctx.attribute(ANSWERED) == null) {
-            return; // the database is out of reach: recording would only wait for it a second time
+    private static String[] matched(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        if (!uri.startsWith("/v1/grants/") || !METHOD_NAMES.contains(request.getMethod())) {
+            return null;
         }
-        Caller caller = HttpApi.caller(ctx);
-        long id = Requests.number(ctx.pathParam("id"));
-        audit.recordLater(caller == null ? null : caller.keyName(), id > 0 ? id : null, AuditService.proxyAction(ctx.method().name(),
-                ctx.pathParam("product"), ctx.pathParam("cloudId"), ctx.pathParam("path")), ctx.statusCode());
+        String[] segments = uri.split("/", -1);
+        if (segments.length <= FIRST_PATH_SEGMENT || !segments[4].equals("proxy") || !segments[5].equals("ex")
+                || segments[3].isEmpty() || segments[6].isEmpty() || segments[7].isEmpty()) {
+            return null;
+        }
+        return segments;
     }
 
-    private static void write(Context ctx, SiteProxy.Answer answer) {
-        HttpServletResponse response = ctx.res();
+    private void serve(String[] segments, Request base, HttpServletRequest request, HttpServletResponse response) {
+        long started = System.nanoTime();
+        Caller caller = null;
+        boolean answered = false;
+        long grantId = Requests.number(segments[3]);
+        try {
+            caller = gate.authenticate(request.getHeader("Authorization")).orElseThrow(() -> new ApiException(401,
+                    "unauthorized", "a valid API key is needed: Authorization: Bearer <key>"));
+            if (!caller.may(io.grantwatch.access.Role.TOKENS)) {
+                throw new ApiException(403, "forbidden", "this API key lacks the role 'tokens' that " + request.getMethod()
+                        + " " + Route.openApiPath(PATH) + " needs");
+            }
+            if (grantId <= 0) {
+                // The text is not echoed: someone may have pasted a token where the id goes.
+                throw new ApiException(404, "not_found", "no grant has that id");
+            }
+            if (!gate.keysConfigured()) {
+                throw new ApiException(403, "api_key_required",
+                        "calling site APIs with a grant's token needs API keys (http.apiKeys or http.apiKey), so that only the integration can");
+            }
+            long length = request.getContentLengthLong();
+            boolean hasBody = length > 0 || request.getHeader("Transfer-Encoding") != null;
+            SiteProxy.Answer answer = proxy.forward(new SiteProxy.Call(grantId, request.getMethod(),
+                    proxy.target(request.getRequestURI()), request.getQueryString(), headers(request),
+                    requiredScopes(request.getHeader(REQUIRE_SCOPE_HEADER)), length, hasBody, request.getInputStream(), started));
+            answered = true;
+            write(base, response, answer);
+        } catch (Exception e) {
+            refuse(base, response, ApiErrors.failure(e, request.getMethod(), Route.openApiPath(PATH)));
+        }
+        // Every call, refused ones too, with the status the caller got. The site's answer has gone out by
+        // then (it streams), so the entry is written after the request, not before its end.
+        if (response.getStatus() == 503 && !answered) {
+            return; // the database is out of reach: recording would only wait for it a second time
+        }
+        audit.recordLater(caller == null ? null : caller.keyName(), grantId > 0 ? grantId : null,
+                AuditService.proxyAction(request.getMethod(), decoded(segments[6]), decoded(segments[7]),
+                        decoded(String.join("/", List.of(segments).subList(FIRST_PATH_SEGMENT, segments.length)))),
+                response.getStatus());
+    }
+
+    private static void write(Request base, HttpServletResponse response, SiteProxy.Answer answer) {
         response.setStatus(answer.status());
         // The first value of a name replaces what Jetty put there already (its own Date), the others add to it.
         Set<String> named = new HashSet<>();
@@ -106,7 +158,37 @@ final class ProxyRoutes implements Route.Group {
         } catch (IOException e) {
             // The site or the caller went away in the middle of the body. Ending the answer normally would
             // pass a cut-off body for a whole one: the connection is dropped instead.
-            Request.getBaseRequest(ctx.req()).getHttpChannel().abort(e);
+            base.getHttpChannel().abort(e);
+        }
+    }
+
+    /** A refusal or failure as the JSON error every other route answers; once the answer has begun, the connection is dropped. */
+    private static void refuse(Request base, HttpServletResponse response, ApiErrors.Failure failure) {
+        if (response.isCommitted()) {
+            base.getHttpChannel().abort(new IOException("the proxied answer failed after it had begun"));
+            return;
+        }
+        response.reset();
+        response.setStatus(failure.status());
+        if (failure.access() != null) {
+            response.setHeader(ACCESS_HEADER, failure.access());
+        }
+        response.setContentType("application/json");
+        try {
+            OutputStream out = response.getOutputStream();
+            out.write(Json.MAPPER.writeValueAsBytes(failure.body()));
+            out.flush();
+        } catch (IOException e) {
+            base.getHttpChannel().abort(e); // the caller went away
+        }
+    }
+
+    /** The path as the audit names it: decoded once, or as it came when it does not decode. */
+    private static String decoded(String raw) {
+        try {
+            return URIUtil.decodePath(raw);
+        } catch (RuntimeException e) {
+            return raw;
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One route, declared once: the same entry registers with Javalin and is what lists the API (the
  * OpenAPI test compares the document against these). {@code path} is in Javalin's syntax, which
- * for {@code {param}} is also OpenAPI's.
+ * for {@code {param}} is also OpenAPI's. A route whose {@code handler} is null is served ahead of
+ * Javalin by a Jetty handler of its own (the proxy's, {@link ProxyRoutes}); it is declared here all the same.
  */
 public record Route(HandlerType method, String path, Role role, String summary, Handler handler, Handler after) {
     public static Route get(String path, Role role, String summary, Handler handler) {

@@ -68,6 +68,9 @@ class OpenApiTest {
                 .filter(endpoint -> endpoint.getMethod().isHttpMethod())
                 .map(OpenApiTest::operation)
                 .collect(Collectors.toCollection(TreeSet::new));
+        // The proxy's routes are served by a Jetty handler ahead of Javalin (ProxyRoutes); ProxyContract calls them.
+        api.routes().stream().filter(route -> route.handler() == null)
+                .forEach(route -> registered.add(route.method().name() + " " + route.openApiPath()));
         Set<String> documented = documented().keySet();
         assertThat(registered).as("routes Javalin registered").isNotEmpty();
         assertThat(registered).as("routes missing from /openapi.json").isSubsetOf(documented);
