@@ -3,6 +3,7 @@ package io.grantwatch.check;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * How many checks may be in flight on this node, following demand. By Little's law the number in
@@ -26,26 +27,37 @@ final class AdaptiveLimit {
     private final Condition freed = lock.newCondition();
     private final int floor;
     private final int ceiling;
+    private final LongSupplier nanoTime;
 
     // Guarded by lock.
     private int limit;
     private int inFlight;
-    private long periodStart = System.nanoTime();
-    private long lastChange = periodStart;
+    private long periodStart;
+    private long lastChange;
     private double occupancy;
     private boolean waited;
     private long completed;
     /** Checks completed a second before the last raise, and when it was. */
     private double rateBeforeRaise;
-    private long raisedAt = periodStart - PROBE_NANOS;
+    private long raisedAt;
     private boolean raisePending;
     private int limitBeforeRaise;
-    private long heldUntil = periodStart;
+    private long heldUntil;
 
     AdaptiveLimit(int floor, int ceiling) {
+        this(floor, ceiling, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock of the periods ({@link System#nanoTime()}; a test's own) */
+    AdaptiveLimit(int floor, int ceiling, LongSupplier nanoTime) {
         this.ceiling = ceiling;
         this.floor = Math.min(floor, ceiling);
         this.limit = this.floor;
+        this.nanoTime = nanoTime;
+        this.periodStart = nanoTime.getAsLong();
+        this.lastChange = periodStart;
+        this.raisedAt = periodStart - PROBE_NANOS;
+        this.heldUntil = periodStart;
     }
 
     /** Waits for a place among the checks in flight. */
@@ -55,9 +67,9 @@ final class AdaptiveLimit {
             while (inFlight >= limit) {
                 waited = true;
                 freed.awaitNanos(PERIOD_NANOS);
-                adjust(System.nanoTime());
+                adjust(nanoTime.getAsLong());
             }
-            count(System.nanoTime(), +1);
+            count(nanoTime.getAsLong(), +1);
         } finally {
             lock.unlock();
         }
@@ -67,7 +79,7 @@ final class AdaptiveLimit {
         lock.lock();
         try {
             completed++;
-            count(System.nanoTime(), -1);
+            count(nanoTime.getAsLong(), -1);
             freed.signal();
         } finally {
             lock.unlock();
