@@ -51,6 +51,7 @@ public final class SimSiteApis {
     private final AtlassianSimulator simulator;
     private final LongAdder requests = new LongAdder();
     private volatile Duration rateLimitRetryAfter = Duration.ofSeconds(7);
+    private volatile Duration latency = Duration.ZERO;
 
     SimSiteApis(AtlassianSimulator simulator) {
         this.simulator = simulator;
@@ -59,6 +60,11 @@ public final class SimSiteApis {
     /** Every request under {@code /ex/}, refused ones included. */
     public long requestCount() {
         return requests.sum();
+    }
+
+    /** How long every site API answer takes (none by default), as a real site's would. */
+    public void setLatency(Duration latency) {
+        this.latency = latency;
     }
 
     public void setRateLimitRetryAfter(Duration retryAfter) {
@@ -72,6 +78,15 @@ public final class SimSiteApis {
 
     void handle(Request request, Response response) throws IOException {
         requests.increment();
+        Duration delay = latency;
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         // Decoded path: /ex/{product}/{cloudId}/{rest}
         String[] parts = String.valueOf(request.getHttpURI().getDecodedPath()).split("/", 5);
         if (parts.length < 5) {

@@ -34,12 +34,13 @@ import java.util.function.IntFunction;
  * <pre>
  * ./mvnw -q -Pbench test-compile exec:exec -Dbench.class=io.grantwatch.bench.ProxyBenchmark \
  *     -Dbench.args="[--db h2|postgres] [--grants 100] [--calls 2000] [--concurrency 32] [--seconds 8]
- *     [--warmup 30] [--only direct|proxied|preflight|live]"
+ *     [--warmup 30] [--only direct|proxied|preflight|live] [--site-latency PT0.05S]"
  * </pre>
  *
  * Latency: the calls go one at a time, direct and proxied in turn, so that both see the same machine.
  * Throughput: {@code concurrency} callers for {@code seconds} of each kind of call, in windows that take turns.
  * The call is {@code GET /ex/jira/{cloudId}/rest/api/3/myself}; the grants are spread over the calls.
+ * With {@code --site-latency}, the throughput comparison runs once more with every site answer taking that long.
  */
 public final class ProxyBenchmark {
     private static final String API_KEY = "bench";
@@ -60,6 +61,8 @@ public final class ProxyBenchmark {
      * third of the CPU for the first minute, more of it from the longer proxied path.
      */
     private final Duration warmup;
+    /** When set, a second comparison of direct and proxied calls with every site API answer taking this long. */
+    private final Duration siteLatency;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
@@ -71,6 +74,7 @@ public final class ProxyBenchmark {
         window = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "8")));
         only = options.get("only");
         warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "30")));
+        siteLatency = Duration.parse(options.getOrDefault("site-latency", "PT0S"));
         postgresUrl = options.getOrDefault("postgres-url",
                 System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
     }
@@ -157,6 +161,14 @@ public final class ProxyBenchmark {
                         rates[3], rates[2]);
                 System.out.printf(Locale.ROOT, "time grantwatch adds by its own timer (grantwatch_proxy_overhead_seconds): %s%n",
                         overhead(base));
+                if (!siteLatency.isZero()) {
+                    // A site that takes as long as a real one: what is left of the difference is not CPU but waiting.
+                    simulator.siteApis().setLatency(siteLatency);
+                    rates = alternating(direct, proxied);
+                    System.out.printf(Locale.ROOT, "with every site answer taking %d ms: direct %.0f/s, proxied %.0f/s: %.2f of direct;"
+                            + " CPU per call %.0f us and %.0f us%n", siteLatency.toMillis(), rates[0], rates[1], rates[1] / rates[0],
+                            rates[2], rates[3]);
+                }
             }
         }
     }
