@@ -66,6 +66,8 @@ public final class Benchmark {
     final Duration demandInterval = Duration.ofSeconds(30);
     /** How long {@code h2size} watches the data folder. */
     final int h2Minutes;
+    /** The nginx binary when the tail scenario also measures capacity against nginx as the stand-in, else null. */
+    final String standIn;
 
     private Benchmark(Map<String, String> options) {
         sizes = List.of(options.getOrDefault("grants", "1000,10000,100000").split(",")).stream().map(Integer::parseInt).toList();
@@ -77,6 +79,7 @@ public final class Benchmark {
         slowLatency = Duration.parse(options.getOrDefault("slow-latency", "PT8S"));
         hangShare = Double.parseDouble(options.getOrDefault("hang-share", "0"));
         h2Minutes = Integer.parseInt(options.getOrDefault("h2-minutes", "10"));
+        standIn = options.get("stand-in");
         demands = List.of(options.getOrDefault("demand", "500,2000").split(",")).stream().map(Integer::parseInt).toList();
         postgresUrl = options.getOrDefault("postgres-url",
                 System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));

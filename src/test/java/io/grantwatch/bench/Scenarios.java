@@ -52,6 +52,12 @@ final class Scenarios {
         List<Row> rows = new ArrayList<>();
         for (String database : options.databases) {
             rows.add(run(database, "capacity, no tail", 10_000, null, false));
+            if (options.standIn != null) {
+                try (NginxStandIn nginx = NginxStandIn.start(options.standIn)) {
+                    rows.add(run(database, "capacity, no tail, nginx stand-in", 10_000, null, false,
+                            Map.of("GRANTWATCH_ATLASSIAN_APIBASEURL", nginx.baseUrl().toString())));
+                }
+            }
             rows.add(run(database, "capacity, tail", 10_000, null, true));
             for (int demand : options.demands) {
                 rows.add(run(database, "demand " + demand + "/s, tail", demand * (int) options.demandInterval.toSeconds(),
@@ -73,9 +79,15 @@ final class Scenarios {
 
     /** One run: {@code interval} null means flat out (every grant always due: the rate is the capacity). */
     private Row run(String database, String what, int grants, Duration interval, boolean tail) throws Exception {
+        return run(database, what, grants, interval, tail, Map.of());
+    }
+
+    /** @param extra environment for grantwatch on top of the setup's (the stand-in's URL) */
+    private Row run(String database, String what, int grants, Duration interval, boolean tail, Map<String, String> extra)
+            throws Exception {
         try (Setup setup = new Setup(database, grants, tail)) {
             Duration pollEvery = interval != null ? interval : Duration.ofMillis(Math.max(2000, grants / 20));
-            try (Application app = setup.start(pollEvery, Map.of())) {
+            try (Application app = setup.start(pollEvery, extra)) {
                 setup.load(app);
                 Counter valid = app.metrics().counter("grantwatch.checks", "outcome", "valid");
                 warmUp(app, valid, grants, pollEvery.multipliedBy(3).plusSeconds(30));
