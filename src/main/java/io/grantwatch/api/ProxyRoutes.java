@@ -45,6 +45,8 @@ final class ProxyRoutes implements Route.Group {
     private static final Set<String> METHOD_NAMES = Set.copyOf(METHODS.stream().map(HandlerType::name).toList());
     /** Segments of the raw URI before {path}: "", "v1", "grants", id, "proxy", "ex", product, cloudId. */
     private static final int FIRST_PATH_SEGMENT = 8;
+    /** How much of a refused request's body is read and dropped so that the answer reaches the caller. */
+    private static final long DRAIN_BYTES = 32L * 1024 * 1024;
 
     private final SiteProxy proxy;
     private final AuditService audit;
@@ -127,6 +129,7 @@ final class ProxyRoutes implements Route.Group {
             write(base, response, answer);
         } catch (Exception e) {
             refuse(base, response, ApiErrors.failure(e, request.getMethod(), Route.openApiPath(PATH)));
+            drainRest(request);
         }
         // Every call, refused ones too, with the status the caller got. The site's answer has gone out by
         // then (it streams), so the entry is written after the request, not before its end.
@@ -175,11 +178,37 @@ final class ProxyRoutes implements Route.Group {
         }
         response.setContentType("application/json");
         try {
+            // The length first: the whole answer goes out in one write, before Jetty closes a connection
+            // whose request body was refused unread.
+            byte[] body = Json.MAPPER.writeValueAsBytes(failure.body());
+            response.setContentLength(body.length);
             OutputStream out = response.getOutputStream();
-            out.write(Json.MAPPER.writeValueAsBytes(failure.body()));
+            out.write(body);
             out.flush();
         } catch (IOException e) {
             base.getHttpChannel().abort(e); // the caller went away
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused request's body, up to {@link #DRAIN_BYTES}. A connection
+     * closed with unread bytes in it is reset, and a reset can destroy the answer before the caller has
+     * read it (a 413 for a body over the limit, sent while the caller is still sending): this way the caller
+     * gets its answer. A body larger than that is cut off as before.
+     */
+    private static void drainRest(HttpServletRequest request) {
+        try {
+            InputStream in = request.getInputStream();
+            byte[] buffer = new byte[16 * 1024];
+            for (long left = DRAIN_BYTES; left > 0; ) {
+                int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (read < 0) {
+                    return;
+                }
+                left -= read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The caller went away, or the body was consumed already: nothing left to drain.
         }
     }
 

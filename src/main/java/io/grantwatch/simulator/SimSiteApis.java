@@ -50,6 +50,7 @@ public final class SimSiteApis {
 
     private final AtlassianSimulator simulator;
     private final LongAdder requests = new LongAdder();
+    private final LongAdder downloadBytes = new LongAdder();
     private volatile Duration rateLimitRetryAfter = Duration.ofSeconds(7);
     private volatile Duration latency = Duration.ZERO;
 
@@ -60,6 +61,11 @@ public final class SimSiteApis {
     /** Every request under {@code /ex/}, refused ones included. */
     public long requestCount() {
         return requests.sum();
+    }
+
+    /** Bytes of downloads written so far (each write returns once the connection took it). */
+    public long downloadBytesWritten() {
+        return downloadBytes.sum();
     }
 
     /** How long every site API answer takes (none by default), as a real site's would. */
@@ -224,6 +230,7 @@ public final class SimSiteApis {
             }
             out.write(chunk, 0, length);
             written += length;
+            downloadBytes.add(length);
         }
     }
 

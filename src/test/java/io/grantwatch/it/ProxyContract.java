@@ -542,6 +542,7 @@ abstract class ProxyContract {
         long size = 32L * 1024 * 1024;
         long allowedGrowth = 8L * 1024 * 1024;
         long baseline = heapAfterCollection();
+        long downloadsBefore = simulator.siteApis().downloadBytesWritten();
         HttpRequest request = proxied(id, "confluence", WIKI.cloudId(), "wiki/download/attachments/1/big.bin?bytes=" + size)
                 .GET().build();
         HttpResponse<InputStream> answer = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -558,8 +559,16 @@ abstract class ProxyContract {
                     }
                 }
                 if (heldHalfRead == 0 && index >= size / 2) {
-                    // Let every buffer on the way fill up while the caller reads nothing.
-                    Thread.sleep(500);
+                    // The caller reads nothing until every buffer on the way is full: the site's writes stop advancing.
+                    long[] last = {-1};
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                        long written = simulator.siteApis().downloadBytesWritten();
+                        boolean stopped = written == last[0];
+                        last[0] = written;
+                        return stopped;
+                    });
+                    assertThat(last[0]).as("the site was held back, not done").isLessThan(
+                            downloadsBefore + size);
                     heldHalfRead = heapAfterCollection();
                 }
             }
