@@ -99,11 +99,29 @@ public final class GrantChecker {
      * together (whose tokens expire together) do not all refresh at one moment, hour after hour.
      */
     Duration refreshAhead(long grantId, int tokenVersion) {
-        long mixed = (grantId * 0x9E3779B97F4A7C15L) ^ (tokenVersion * 0xC2B2AE3D27D4EB4FL);
+        return refreshAhead(policy.refreshMargin(), grantId, tokenVersion);
+    }
+
+    /**
+     * The draw itself, for {@code refreshMargin}: a pure function of grant and token version, so that
+     * every node draws the same point, and the benchmark and tests can say when a grant falls due.
+     */
+    public static Duration refreshAhead(Duration refreshMargin, long grantId, int tokenVersion) {
+        // SplitMix64's finalizer over grant and version: the draws of one grant's successive tokens are unrelated,
+        // so that grants refreshed together drift apart hour after hour. (A bare XOR of the two products kept the
+        // high bits of one token's draw tied to the last one's: after a storm, the grants came back together.)
+        long mixed = grantId * 0x9E3779B97F4A7C15L + tokenVersion * 0xC2B2AE3D27D4EB4FL;
+        mixed = (mixed ^ (mixed >>> 30)) * 0xBF58476D1CE4E5B9L;
+        mixed = (mixed ^ (mixed >>> 27)) * 0x94D049BB133111EBL;
         mixed ^= mixed >>> 31;
         double spread = (mixed >>> 11) * 0x1.0p-53;
-        long margin = policy.refreshMargin().toMillis();
+        long margin = refreshMargin.toMillis();
         return Duration.ofMillis(margin / 2 + (long) (spread * (margin - margin / 2)));
+    }
+
+    /** When a token expiring at {@code accessExpiresAt} falls due for a refresh (null when it never expires). */
+    public static Instant refreshPoint(Duration refreshMargin, long grantId, int tokenVersion, Instant accessExpiresAt) {
+        return accessExpiresAt == null ? null : accessExpiresAt.minus(refreshAhead(refreshMargin, grantId, tokenVersion));
     }
 
     private boolean needsRefresh(GrantRow grant, Instant now) {

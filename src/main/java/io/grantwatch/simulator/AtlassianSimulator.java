@@ -24,9 +24,11 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpHeader;
@@ -90,6 +92,7 @@ public final class AtlassianSimulator implements AutoCloseable {
     private final Queue<Fault> nextRefreshFaults = new ConcurrentLinkedQueue<>();
     private final LongAdder accessibleResourcesRequests = new LongAdder();
     private final LongAdder refreshes = new LongAdder();
+    private final AtomicInteger tokenCallsHeld = new AtomicInteger();
     private final LongAdder retiredRefreshTokenPresentations = new LongAdder();
     private final ConsentFlow consents = new ConsentFlow(this);
     private final SimSiteApis siteApis = new SimSiteApis(this);
@@ -100,6 +103,9 @@ public final class AtlassianSimulator implements AutoCloseable {
     private volatile Duration retryAfter = Duration.ofSeconds(5);
     private volatile Duration slowDelay = Duration.ofSeconds(60);
     private volatile Duration latency = Duration.ZERO;
+    /** The token endpoint's own latency; null: {@link #latency}, as before there was one. */
+    private volatile Duration refreshLatency;
+    private volatile CountDownLatch tokenGate;
     private volatile boolean rotateRefreshTokens = true;
     private volatile boolean shuffle = true;
     private volatile List<Tail> tails = List.of();
@@ -259,9 +265,35 @@ public final class AtlassianSimulator implements AutoCloseable {
         this.slowDelay = slowDelay;
     }
 
-    /** Added to every answer of both endpoints. */
+    /**
+     * Added to every answer: accessible-resources, {@code /me}, and the token endpoint unless
+     * {@link #setRefreshLatency} gives that one its own.
+     */
     public void setLatency(Duration latency) {
         this.latency = latency;
+    }
+
+    /**
+     * The token endpoint's latency (refreshes and code exchanges) on its own, in place of
+     * {@link #setLatency}'s; null goes back to that one. Atlassian's token endpoint is slower than
+     * accessible-resources.
+     */
+    public void setRefreshLatency(Duration latency) {
+        this.refreshLatency = latency;
+    }
+
+    /**
+     * Every call to the token endpoint waits, once its latency has passed, until {@code gate} is
+     * open (counted down); null lets them all through again. Calls already waiting go on waiting for
+     * the gate they found.
+     */
+    public void holdTokenEndpointUntil(CountDownLatch gate) {
+        this.tokenGate = gate;
+    }
+
+    /** Calls to the token endpoint now waiting at the gate of {@link #holdTokenEndpointUntil}. */
+    public int tokenCallsHeld() {
+        return tokenCallsHeld.get();
     }
 
     /** A share of accessible-resources answers (0 to 1) that take {@code delay} more than the others. */
@@ -505,7 +537,17 @@ public final class AtlassianSimulator implements AutoCloseable {
 
     private void token(Request request, Response response) throws IOException, InterruptedException {
         Fault fault = nextRefreshFaults.poll();
-        pause(latency);
+        Duration own = refreshLatency;
+        pause(own != null ? own : latency);
+        CountDownLatch gate = tokenGate;
+        if (gate != null) {
+            tokenCallsHeld.incrementAndGet();
+            try {
+                gate.await();
+            } finally {
+                tokenCallsHeld.decrementAndGet();
+            }
+        }
         if (fault != null && fail(request, response, fault)) {
             return;
         }

@@ -68,6 +68,10 @@ public final class Benchmark {
     final int h2Minutes;
     /** The nginx binary when the tail scenario also measures capacity against nginx as the stand-in, else null. */
     final String standIn;
+    /** Grants in the {@code storm} scenario. */
+    final int stormGrants;
+    /** The token endpoint's latency in the {@code storm} scenario. */
+    final Duration refreshLatency;
 
     private Benchmark(Map<String, String> options) {
         sizes = List.of(options.getOrDefault("grants", "1000,10000,100000").split(",")).stream().map(Integer::parseInt).toList();
@@ -80,6 +84,8 @@ public final class Benchmark {
         hangShare = Double.parseDouble(options.getOrDefault("hang-share", "0"));
         h2Minutes = Integer.parseInt(options.getOrDefault("h2-minutes", "10"));
         standIn = options.get("stand-in");
+        stormGrants = Integer.parseInt(options.getOrDefault("storm-grants", "20000"));
+        refreshLatency = Duration.parse(options.getOrDefault("refresh-latency", "PT0.15S"));
         demands = List.of(options.getOrDefault("demand", "500,2000").split(",")).stream().map(Integer::parseInt).toList();
         postgresUrl = options.getOrDefault("postgres-url",
                 System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
@@ -114,6 +120,7 @@ public final class Benchmark {
                     case "tail" -> extra.tail();
                     case "import" -> extra.importRate();
                     case "h2size" -> extra.h2Size();
+                    case "storm" -> extra.storm();
                     default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                 }
             }

@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grantwatch.Application;
 import io.grantwatch.Json;
+import io.grantwatch.check.GrantChecker;
 import io.grantwatch.config.ConfigLoader;
 import io.grantwatch.db.GrantDao;
 import io.grantwatch.simulator.AtlassianSimulator;
 import io.grantwatch.simulator.SimGrant;
 import io.grantwatch.simulator.SimSite;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import java.lang.management.ManagementFactory;
@@ -35,7 +38,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * database are set): {@code tail} (capacity with and without a tail of slow answers, and the rate
  * sustained at a given demand with the tail, with lag and checks in flight), {@code import} (grants a
  * second through {@code POST /v1/grants/import}) and {@code h2size} (the H2 data folder over a run with
- * nothing changing). Prints figures; asserts nothing.
+ * nothing changing) and {@code storm} (every grant's token falls due for a refresh within one minute).
+ * Prints figures; asserts nothing.
  */
 final class Scenarios {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -176,6 +180,192 @@ final class Scenarios {
                 }
             }
         }
+    }
+
+    /**
+     * A refresh storm: {@code --storm-grants} grants (20,000) imported with refresh tokens and checked every
+     * 30 s, accessible-resources answering in 20 ms and the token endpoint in {@code --refresh-latency}
+     * (150 ms). Once the flow is steady, every grant's access token is set to fall due for a refresh
+     * within the same minute (its expiry is its due point, spread evenly over the minute, plus its drawn
+     * point ahead of expiry). Prints, every 5 s, the grants refreshed, the checks a second against demand,
+     * the lag and the pool; at the end, how long after the last grant fell due every grant was refreshed
+     * (target: within two intervals), the check rate held over those two minutes, and when the refreshed
+     * grants fall due next (the storm must not come back as one minute an hour later).
+     */
+    void storm() throws Exception {
+        int count = options.stormGrants;
+        Duration interval = Duration.ofSeconds(30);
+        Duration dueWithin = Duration.ofMinutes(1);
+        Duration margin = new io.grantwatch.config.Config.Tokens(null, null, null).refreshMargin();
+        double demand = count / (double) interval.toSeconds();
+        for (String database : options.databases) {
+            try (Setup setup = new Setup(database, count, false)) {
+                setup.simulator.setRefreshLatency(options.refreshLatency);
+                Map<String, String> app = Map.of("GRANTWATCH_ATLASSIAN_CLIENTID", setup.simulator.clientId(),
+                        "GRANTWATCH_ATLASSIAN_CLIENTSECRET", setup.simulator.clientSecret());
+                try (Application grantwatch = setup.start(interval, app)) {
+                    long importStart = System.nanoTime();
+                    int imported = importWithRefreshTokens(grantwatch, setup.grants);
+                    System.out.printf(Locale.ROOT, "  storm (%s): %,d grants imported in %.1f s; token endpoint %d ms, "
+                                    + "accessible-resources 20 ms, interval %s, refresh margin %s, pool %d%n", database, imported,
+                            (System.nanoTime() - importStart) / 1e9, options.refreshLatency.toMillis(), interval, margin,
+                            ((HikariDataSource) grantwatch.database().dataSource()).getMaximumPoolSize());
+                    Counter valid = grantwatch.metrics().counter("grantwatch.checks", "outcome", "valid");
+                    warmUp(grantwatch, valid, count, interval.multipliedBy(4));
+                    if (setup.simulator.refreshCount() != 0) {
+                        System.out.printf(Locale.ROOT, "  (%d refreshes before the storm)%n", setup.simulator.refreshCount());
+                    }
+                    stormRun(database, grantwatch, setup, count, interval, dueWithin, margin, demand, valid);
+                }
+            }
+        }
+    }
+
+    private void stormRun(String database, Application app, Setup setup, int count, Duration interval, Duration dueWithin,
+            Duration margin, double demand, Counter valid) throws Exception {
+        // Every grant falls due for a refresh between firstDue and lastDue: its expiry is its due point plus its drawn point.
+        Instant firstDue = Instant.now().plusSeconds(5);
+        Instant lastDue = firstDue.plus(dueWithin);
+        List<long[]> rows = app.database().jdbi().withHandle(handle -> handle
+                .createQuery("SELECT id, token_version FROM grants WHERE deleted_at IS NULL ORDER BY id")
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).list());
+        app.database().jdbi().useTransaction(handle -> {
+            var batch = handle.prepareBatch("UPDATE grants SET access_expires_at = :at WHERE id = :id");
+            for (int i = 0; i < rows.size(); i++) {
+                long id = rows.get(i)[0];
+                Instant due = firstDue.plusMillis(dueWithin.toMillis() * i / rows.size());
+                batch.bind("id", id).bind("at", due.plus(GrantChecker.refreshAhead(margin, id, (int) rows.get(i)[1]))).add();
+            }
+            batch.execute();
+        });
+        long refreshes0 = setup.simulator.refreshCount();
+        Counter refreshed = app.metrics().counter("grantwatch.refreshes", "outcome", "refreshed");
+        Counter failedRefreshes = app.metrics().counter("grantwatch.refreshes", "outcome", "failed");
+        double refreshedMetric0 = refreshed.count();
+        double failed0 = failedRefreshes.count();
+        HikariPoolMXBean pool = ((HikariDataSource) app.database().dataSource()).getHikariPoolMXBean();
+        Gauge inFlightGauge = app.metrics().find("grantwatch.checks.inflight").gauge();
+        // The storm window: from the first due point to two intervals after the last, the target's deadline.
+        Instant deadline = lastDue.plus(interval.multipliedBy(2));
+        Instant giveUp = lastDue.plus(interval.multipliedBy(8));
+        double checksAtFirstDue = Double.NaN;
+        double checksAtDeadline = Double.NaN;
+        Instant allRefreshedAt = null;
+        double lastChecks = valid.count() + failed(app);
+        long lastSample = System.nanoTime();
+        double lagMax = 0;
+        int maxAwaiting = 0;
+        int maxActive = 0;
+        double minWindowRate = Double.MAX_VALUE;
+        System.out.printf(Locale.ROOT, "  | t s (0 = first due, last due at %d) | refreshed (simulator) | refreshed (metric) | failed "
+                + "| checks/s (last 5 s) | demand/s | lag s | in flight | pool active max | awaiting a connection max |%n",
+                dueWithin.toSeconds());
+        while (Instant.now().isBefore(giveUp) && (allRefreshedAt == null || Instant.now().isBefore(deadline))) {
+            Thread.sleep(1000);
+            Instant now = Instant.now();
+            double checks = valid.count() + failed(app);
+            if (Double.isNaN(checksAtFirstDue) && !now.isBefore(firstDue)) {
+                checksAtFirstDue = checks;
+            }
+            if (Double.isNaN(checksAtDeadline) && !now.isBefore(deadline)) {
+                checksAtDeadline = checks;
+            }
+            long done = setup.simulator.refreshCount() - refreshes0;
+            if (allRefreshedAt == null && done >= count) {
+                allRefreshedAt = now;
+            }
+            maxAwaiting = Math.max(maxAwaiting, pool.getThreadsAwaitingConnection());
+            maxActive = Math.max(maxActive, pool.getActiveConnections());
+            long elapsed = System.nanoTime() - lastSample;
+            if (elapsed >= 5_000_000_000L) {
+                double rate = (checks - lastChecks) / (elapsed / 1e9);
+                double lag = lag(app);
+                lagMax = Math.max(lagMax, Double.isNaN(lag) ? 0 : lag);
+                if (!now.isBefore(firstDue) && now.isBefore(deadline)) {
+                    minWindowRate = Math.min(minWindowRate, rate);
+                }
+                System.out.printf(Locale.ROOT, "  | %.0f | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %.0f | %.0f | %d | %d |%n",
+                        Duration.between(firstDue, now).toMillis() / 1000.0, done, refreshed.count() - refreshedMetric0,
+                        failedRefreshes.count() - failed0, rate, demand, lag,
+                        inFlightGauge == null ? Double.NaN : inFlightGauge.value(), maxActive, maxAwaiting);
+                lastChecks = checks;
+                lastSample = System.nanoTime();
+                maxActive = 0;
+                maxAwaiting = 0;
+            }
+        }
+        long notRefreshed = app.database().jdbi().withHandle(handle -> handle
+                .createQuery("SELECT COUNT(*) FROM grants WHERE deleted_at IS NULL AND last_refreshed_at IS NULL").mapTo(Long.class).one());
+        List<Object[]> next = app.database().jdbi().withHandle(handle -> handle
+                .createQuery("SELECT id, token_version, access_expires_at FROM grants WHERE deleted_at IS NULL "
+                        + "AND last_refreshed_at IS NOT NULL")
+                .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getInt(2), rs.getTimestamp(3).toInstant()}).list());
+        double stormSeconds = Duration.between(firstDue, deadline).toMillis() / 1000.0;
+        double heldRate = Double.isNaN(checksAtDeadline) ? Double.NaN : (checksAtDeadline - checksAtFirstDue) / stormSeconds;
+        String allRefreshed = allRefreshedAt == null
+                ? "not all: " + (count - (setup.simulator.refreshCount() - refreshes0)) + " left after "
+                        + Duration.between(lastDue, Instant.now()).toSeconds() + " s"
+                : String.format(Locale.ROOT, "%.0f s", Duration.between(lastDue, allRefreshedAt).toMillis() / 1000.0);
+        System.out.printf(Locale.ROOT, "| %s | storm | %,d grants | token endpoint %d ms | all due within %d s | every grant "
+                        + "refreshed %s after the last fell due (target <= %d s) | checks %,.0f/s of %,.0f/s demanded over the %.0f s "
+                        + "from the first due point to the deadline (%.0f%%), slowest 5 s %,.0f/s | lag max %.0f s | "
+                        + "grants never refreshed (database) %,d |%n", database, count, options.refreshLatency.toMillis(),
+                dueWithin.toSeconds(), allRefreshed, interval.multipliedBy(2).toSeconds(), heldRate, demand, stormSeconds,
+                100 * heldRate / demand, minWindowRate == Double.MAX_VALUE ? Double.NaN : minWindowRate, lagMax, notRefreshed);
+        printNextPoints(next, margin);
+    }
+
+    /** When the refreshed grants fall due next: the span, and the most in any one minute. */
+    private static void printNextPoints(List<Object[]> next, Duration margin) {
+        if (next.isEmpty()) {
+            System.out.println("  no refreshed grant to draw next points from");
+            return;
+        }
+        List<Instant> points = new ArrayList<>();
+        List<Instant> expiries = new ArrayList<>();
+        for (Object[] row : next) {
+            expiries.add((Instant) row[2]);
+            points.add(GrantChecker.refreshPoint(margin, (long) row[0], (int) row[1], (Instant) row[2]));
+        }
+        points.sort(null);
+        expiries.sort(null);
+        // The most next points in any sliding minute.
+        int most = 0;
+        for (int from = 0, to = 0; to < points.size(); to++) {
+            while (Duration.between(points.get(from), points.get(to)).compareTo(Duration.ofMinutes(1)) > 0) {
+                from++;
+            }
+            most = Math.max(most, to - from + 1);
+        }
+        double span = Duration.between(points.getFirst(), points.getLast()).toMillis() / 1000.0;
+        System.out.printf(Locale.ROOT, "| next refresh points of the %,d refreshed grants | access tokens expire %s .. %s (%.0f s) "
+                        + "| fall due %s .. %s (%.0f s, %.1f min) | at most %,d in any one minute (%.0f%%), %,.0f a second on average |%n",
+                points.size(), expiries.getFirst(), expiries.getLast(),
+                Duration.between(expiries.getFirst(), expiries.getLast()).toMillis() / 1000.0, points.getFirst(), points.getLast(),
+                span, span / 60, most, 100.0 * most / points.size(), points.size() / Math.max(1, span));
+    }
+
+    /** The simulator's grants through POST /v1/grants/import, 10,000 a request, with their refresh tokens and an hour to live. */
+    private static int importWithRefreshTokens(Application app, List<SimGrant> grants) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        int imported = 0;
+        for (int from = 0; from < grants.size(); from += 10_000) {
+            List<Map<String, Object>> items = new ArrayList<>();
+            for (int i = from; i < Math.min(from + 10_000, grants.size()); i++) {
+                SimGrant grant = grants.get(i);
+                items.add(Map.of("accessToken", grant.accessToken(), "refreshToken", grant.refreshToken(), "expiresIn", 3600,
+                        "externalId", "storm-" + i));
+            }
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base(app) + "/v1/grants/import"))
+                    .header("Authorization", "Bearer bench").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(Map.of("grants", items)))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("import answered HTTP " + answer.statusCode() + ": " + answer.body());
+            }
+            imported += Json.MAPPER.readTree(answer.body()).get("imported").asInt();
+        }
+        return imported;
     }
 
     /** The H2 data folder over a run with 2,000 grants checked every 30 seconds and nothing changing. */

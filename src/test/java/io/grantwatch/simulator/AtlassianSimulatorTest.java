@@ -222,6 +222,48 @@ class AtlassianSimulatorTest {
     }
 
     @Test
+    void theTokenEndpointHasALatencyOfItsOwn() throws Exception {
+        simulator.setLatency(Duration.ofMillis(200));
+        simulator.setRefreshLatency(Duration.ofMillis(600));
+
+        long started = System.nanoTime();
+        assertThat(refresh(grant.refreshToken()).statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+
+        // accessible-resources keeps the general latency, and is not slowed down to the token endpoint's
+        started = System.nanoTime();
+        assertThat(get(grant.accessToken()).statusCode()).isEqualTo(200);
+        Duration resources = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(resources).isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(Duration.ofMillis(600));
+
+        // null: the token endpoint follows the general latency again
+        simulator.setRefreshLatency(null);
+        simulator.setLatency(Duration.ofMillis(300));
+        started = System.nanoTime();
+        assertThat(refresh(grant.refreshToken()).statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void theTokenEndpointCanBeHeldAtAGate() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        simulator.holdTokenEndpointUntil(gate);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<HttpResponse<String>> held = threads.submit(() -> refresh(grant.refreshToken()));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> simulator.tokenCallsHeld() == 1);
+            // accessible-resources is not held
+            assertThat(get(grant.accessToken()).statusCode()).isEqualTo(200);
+            assertThat(held.isDone()).isFalse();
+            assertThat(simulator.refreshCount()).isZero();
+
+            gate.countDown();
+            assertThat(held.get().statusCode()).isEqualTo(200);
+        }
+        assertThat(simulator.tokenCallsHeld()).isZero();
+        assertThat(simulator.refreshCount()).isEqualTo(1);
+    }
+
+    @Test
     void countsRequestsPerGrantAndInTotal() throws Exception {
         SimGrant other = simulator.newGrant();
         get(grant.accessToken());

@@ -1,0 +1,3 @@
+package io.grantwatch.tokens;
+
+class DeadLeaseH2Test extends DeadLeaseContract {}

@@ -1,0 +1,6 @@
+package io.grantwatch.tokens;
+
+import io.grantwatch.testing.OnPostgres;
+
+@OnPostgres
+class DeadLeasePostgresTest extends DeadLeaseContract {}

@@ -1,0 +1,3 @@
+package io.grantwatch.tokens;
+
+class RefreshStormH2Test extends RefreshStormContract {}
