@@ -86,7 +86,9 @@ public final class Benchmark {
         standIn = options.get("stand-in");
         stormGrants = Integer.parseInt(options.getOrDefault("storm-grants", "20000"));
         refreshLatency = Duration.parse(options.getOrDefault("refresh-latency", "PT0.15S"));
-        demands = List.of(options.getOrDefault("demand", "500,2000").split(",")).stream().map(Integer::parseInt).toList();
+        // "none": the tail scenario's capacity runs only.
+        demands = List.of(options.getOrDefault("demand", "500,2000").split(",")).stream().filter(d -> !d.equals("none"))
+                .map(Integer::parseInt).toList();
         postgresUrl = options.getOrDefault("postgres-url",
                 System.getenv().getOrDefault("GRANTWATCH_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"));
     }
