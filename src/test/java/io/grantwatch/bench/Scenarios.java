@@ -380,7 +380,8 @@ final class Scenarios {
                 for (int minute = 1; minute <= options.h2Minutes; minute++) {
                     Thread.sleep(60_000);
                     sizes.add(folderBytes(setup.dataDir) / 1048576.0);
-                    System.out.printf(Locale.ROOT, "  h2 data folder after %d min: %.1f MiB%n", minute, sizes.getLast());
+                    System.out.printf(Locale.ROOT, "  h2 data folder after %d min: %.1f MiB; %s%n", minute, sizes.getLast(),
+                            storeInfo(app));
                 }
                 double firstHalf = sizes.subList(0, sizes.size() / 2).stream().mapToDouble(d -> d).max().orElse(0);
                 double secondHalf = sizes.subList(sizes.size() / 2, sizes.size()).stream().mapToDouble(d -> d).max().orElse(0);
@@ -390,6 +391,20 @@ final class Scenarios {
                         sizes.stream().mapToDouble(d -> d).max().orElse(0), sizes.getLast(), firstHalf, secondHalf);
             }
         }
+    }
+
+    /**
+     * H2's own account of its file (INFORMATION_SCHEMA.SETTINGS, "info.*"): how much of the file and of
+     * its chunks is live, the chunks and the live pages; says whether growth is dead space or data.
+     */
+    private static String storeInfo(Application app) {
+        Map<String, String> info = new java.util.TreeMap<>();
+        app.database().jdbi().useHandle(handle -> handle.createQuery("SELECT SETTING_NAME, SETTING_VALUE FROM"
+                        + " INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE',"
+                        + " 'info.CHUNK_COUNT', 'info.PAGE_COUNT_LIVE', 'info.FILE_SIZE')")
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(e -> info.put(e.getKey(), e.getValue())));
+        return "H2: file fill rate " + info.get("info.FILL_RATE") + "%, chunks' fill rate " + info.get("info.CHUNKS_FILL_RATE")
+                + "%, " + info.get("info.CHUNK_COUNT") + " chunks, " + info.get("info.PAGE_COUNT_LIVE") + " live pages";
     }
 
     private static long folderBytes(Path dir) throws Exception {
