@@ -68,6 +68,8 @@ public final class Benchmark {
     final int h2Minutes;
     /** The nginx binary when the tail scenario also measures capacity against nginx as the stand-in, else null. */
     final String standIn;
+    /** Appended to the scenarios' H2 URL, for experiments with H2's settings (e.g. ";RETENTION_TIME=1000"). */
+    final String h2UrlOptions;
     /** Grants in the {@code storm} scenario. */
     final int stormGrants;
     /** The token endpoint's latency in the {@code storm} scenario. */
@@ -84,6 +86,7 @@ public final class Benchmark {
         hangShare = Double.parseDouble(options.getOrDefault("hang-share", "0"));
         h2Minutes = Integer.parseInt(options.getOrDefault("h2-minutes", "10"));
         standIn = options.get("stand-in");
+        h2UrlOptions = options.getOrDefault("h2-url-options", "");
         stormGrants = Integer.parseInt(options.getOrDefault("storm-grants", "20000"));
         refreshLatency = Duration.parse(options.getOrDefault("refresh-latency", "PT0.15S"));
         // "none": the tail scenario's capacity runs only.

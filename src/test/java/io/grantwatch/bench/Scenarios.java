@@ -445,7 +445,7 @@ final class Scenarios {
                 url = options.postgresUrl.replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name);
                 drop = () -> Benchmark.execute(options.postgresUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             } else {
-                url = "jdbc:h2:file:" + dataDir.resolve("bench");
+                url = "jdbc:h2:file:" + dataDir.resolve("bench") + options.h2UrlOptions;
                 drop = () -> {};
             }
             simulator = AtlassianSimulator.start();
