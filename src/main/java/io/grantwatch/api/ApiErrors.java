@@ -53,16 +53,12 @@ final class ApiErrors {
             case UnknownGrantException unknown -> failure(404, "not_found", unknown.getMessage());
             case ExternalIdTakenException taken -> failure(409, "conflict", taken.getMessage());
             case TokenUnavailableException unavailable -> failure(409, code(unavailable.reason()), unavailable.getMessage());
-            case WebhookException webhook -> failure(switch (webhook.kind()) {
-                case INVALID_FIELD, INVALID_PARAMETER -> 400;
-                case UNKNOWN -> 404;
-                case CONFIGURED -> 409;
-            }, switch (webhook.kind()) {
-                case INVALID_FIELD -> "invalid_field";
-                case INVALID_PARAMETER -> "invalid_parameter";
-                case UNKNOWN -> "not_found";
-                case CONFIGURED -> "conflict";
-            }, webhook.getMessage());
+            case WebhookException webhook -> switch (webhook.kind()) {
+                case INVALID_FIELD -> failure(400, "invalid_field", webhook.getMessage());
+                case INVALID_PARAMETER -> failure(400, "invalid_parameter", webhook.getMessage());
+                case UNKNOWN -> failure(404, "not_found", webhook.getMessage());
+                case CONFIGURED -> failure(409, "conflict", webhook.getMessage());
+            };
             case ConnectException connect -> failure(connect.status(), connect.code(), connect.getMessage());
             case ProxyPath.InvalidPath invalid -> failure(400, "invalid_path", invalid.getMessage());
             case ProxyException proxy -> proxy(proxy);

@@ -92,8 +92,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** Every /v1 path, known or not, needs a key we know (when keys are configured): 401 otherwise. */
     private void authenticate(Context ctx) {
-        Caller caller = gate.authenticate(ctx.header("Authorization")).orElseThrow(() -> new ApiException(401,
-                "unauthorized", "a valid API key is needed: Authorization: Bearer <key>"));
+        Caller caller = gate.authenticate(ctx.header("Authorization")).orElseThrow(HttpApi::unauthorized);
         ctx.attribute(CALLER, caller);
     }
 
@@ -108,12 +107,22 @@ public final class HttpApi implements AutoCloseable {
         Caller caller = caller(ctx);
         if (caller == null) {
             // Only /v1 routes need a role (OpenApiTest holds every other one public), and authenticate ran for them.
-            throw new ApiException(401, "unauthorized", "a valid API key is needed: Authorization: Bearer <key>");
+            throw unauthorized();
         }
         if (!caller.may(needed)) {
-            throw new ApiException(403, "forbidden", "this API key lacks the role '" + needed.wireName() + "' that "
-                    + ctx.method() + " " + ctx.endpointHandlerPath() + " needs");
+            throw forbidden(needed, ctx.method().name(), ctx.endpointHandlerPath());
         }
+    }
+
+    /** A missing or unknown key: the same refusal on every route, Javalin's and the proxy's. */
+    static ApiException unauthorized() {
+        return new ApiException(401, "unauthorized", "a valid API key is needed: Authorization: Bearer <key>");
+    }
+
+    /** A known key without the role the route needs. */
+    static ApiException forbidden(io.grantwatch.access.Role needed, String method, String path) {
+        return new ApiException(403, "forbidden", "this API key lacks the role '" + needed.wireName() + "' that "
+                + method + " " + path + " needs");
     }
 
     /** The caller the gate let in, or null when it let none in (a request refused with 401). */

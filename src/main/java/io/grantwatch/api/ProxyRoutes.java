@@ -5,6 +5,7 @@ import io.grantwatch.access.AccessGate;
 import io.grantwatch.access.Caller;
 import io.grantwatch.audit.AuditService;
 import io.grantwatch.proxy.ProxyHeaders;
+import io.grantwatch.proxy.ProxyPath;
 import io.grantwatch.proxy.SiteProxy;
 import io.javalin.http.HandlerType;
 import jakarta.servlet.ServletException;
@@ -43,8 +44,7 @@ final class ProxyRoutes implements Route.Group {
     static final String ACCESS_HEADER = "Grantwatch-Access";
     static final String REQUIRE_SCOPE_HEADER = "Grantwatch-Require-Scope";
     private static final Set<String> METHOD_NAMES = Set.copyOf(METHODS.stream().map(HandlerType::name).toList());
-    /** Segments of the raw URI before {path}: "", "v1", "grants", id, "proxy", "ex", product, cloudId. */
-    private static final int FIRST_PATH_SEGMENT = 8;
+    private static final int FIRST_PATH_SEGMENT = ProxyPath.FIRST_PATH_SEGMENT;
     /** How much of a refused request's body is read and dropped so that the answer reaches the caller. */
     private static final long DRAIN_BYTES = 32L * 1024 * 1024;
 
@@ -85,12 +85,12 @@ final class ProxyRoutes implements Route.Group {
 
     /**
      * The raw URI's segments when the request is one of these routes (an id, a product and a cloudId
-     * segment, and a path after them, which {@link io.grantwatch.proxy.ProxyPath} checks), else null.
+     * segment, and a path after them, which {@link ProxyPath} checks), else null.
      */
     private static String[] matched(HttpServletRequest request) {
         String uri = request.getRequestURI();
-        if (!uri.startsWith("/v1/grants/") || !METHOD_NAMES.contains(request.getMethod())) {
-            return null;
+        if (!uri.startsWith("/v1/grants/") || !uri.contains("/proxy/ex/") || !METHOD_NAMES.contains(request.getMethod())) {
+            return null; // every other route, without splitting its path
         }
         String[] segments = uri.split("/", -1);
         if (segments.length <= FIRST_PATH_SEGMENT || !segments[4].equals("proxy") || !segments[5].equals("ex")
@@ -106,16 +106,15 @@ final class ProxyRoutes implements Route.Group {
         boolean answered = false;
         long grantId = Requests.number(segments[3]);
         try {
-            caller = gate.authenticate(request.getHeader("Authorization")).orElseThrow(() -> new ApiException(401,
-                    "unauthorized", "a valid API key is needed: Authorization: Bearer <key>"));
-            if (!caller.may(io.grantwatch.access.Role.TOKENS)) {
-                throw new ApiException(403, "forbidden", "this API key lacks the role 'tokens' that " + request.getMethod()
-                        + " " + Route.openApiPath(PATH) + " needs");
+            switch (gate.decide(request.getHeader("Authorization"), io.grantwatch.access.Role.TOKENS)) {
+                case AccessGate.Decision.Allowed allowed -> caller = allowed.caller();
+                case AccessGate.Decision.Forbidden forbidden -> {
+                    caller = forbidden.caller();
+                    throw HttpApi.forbidden(forbidden.needed(), request.getMethod(), PATH);
+                }
+                case AccessGate.Decision.Unauthenticated none -> throw HttpApi.unauthorized();
             }
-            if (grantId <= 0) {
-                // The text is not echoed: someone may have pasted a token where the id goes.
-                throw new ApiException(404, "not_found", "no grant has that id");
-            }
+            Requests.id(segments[3], "grant"); // a 404 for an id we cannot have given out
             if (!gate.keysConfigured()) {
                 throw new ApiException(403, "api_key_required",
                         "calling site APIs with a grant's token needs API keys (http.apiKeys or http.apiKey), so that only the integration can");

@@ -138,7 +138,12 @@ final class Requests {
 
     /** The {@code id} path parameter; anything we cannot have given out is a 404 for that resource. */
     static long id(Context ctx, String resource) {
-        long id = number(ctx.pathParam("id"));
+        return id(ctx.pathParam("id"), resource);
+    }
+
+    /** An id as it came in a path: anything we cannot have given out is a 404 for that resource. */
+    static long id(String text, String resource) {
+        long id = number(text);
         if (id > 0) {
             return id;
         }

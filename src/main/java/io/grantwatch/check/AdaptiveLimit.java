@@ -37,7 +37,7 @@ final class AdaptiveLimit {
     private double occupancy;
     private boolean waited;
     private long completed;
-    /** Checks completed a second before the last raise, and when it was. */
+    /** Checks completed a second in the period before the last raise, and when that raise was. */
     private double rateBeforeRaise;
     private long raisedAt;
     private boolean raisePending;

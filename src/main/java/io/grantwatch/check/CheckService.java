@@ -269,7 +269,6 @@ public final class CheckService implements AutoCloseable {
         });
     }
 
-    /** One grant's result is recorded (or given up): it leaves the flow. */
     /** One group commit's write: the results, then the grants they free, whether or not recording succeeded. */
     private void record(List<Checked> results) {
         try {
@@ -282,6 +281,7 @@ public final class CheckService implements AutoCloseable {
         }
     }
 
+    /** One grant's result is recorded (or given up): it leaves the flow. */
     private void recorded(long grantId) {
         pending.remove(grantId);
         if (pending.isEmpty()) {

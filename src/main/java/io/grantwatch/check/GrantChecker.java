@@ -125,8 +125,8 @@ public final class GrantChecker {
     }
 
     private boolean needsRefresh(GrantRow grant, Instant now) {
-        boolean expiring = grant.accessExpiresAt() != null
-                && !now.isBefore(grant.accessExpiresAt().minus(refreshAhead(grant.id(), grant.tokenVersion())));
+        Instant due = refreshPoint(policy.refreshMargin(), grant.id(), grant.tokenVersion(), grant.accessExpiresAt());
+        boolean expiring = due != null && !now.isBefore(due);
         Instant lastRefresh = grant.lastRefreshedAt() != null ? grant.lastRefreshedAt() : grant.createdAt();
         boolean keepAlive = lastRefresh != null && !now.isBefore(lastRefresh.plus(policy.keepAliveInterval()));
         return expiring || keepAlive;

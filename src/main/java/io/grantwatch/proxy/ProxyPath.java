@@ -21,7 +21,7 @@ public final class ProxyPath {
     /** RFC 3986 pchar without the percent sign, which is checked as an escape. */
     private static final Pattern PATH_CHARS = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:@%]*");
     /** Segments of the route before {path}: "", "v1", "grants", id, "proxy", "ex", product, cloudId. */
-    private static final int FIRST_PATH_SEGMENT = 8;
+    public static final int FIRST_PATH_SEGMENT = 8;
 
     private ProxyPath() {}
 

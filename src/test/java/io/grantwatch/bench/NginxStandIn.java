@@ -1,5 +1,7 @@
 package io.grantwatch.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -8,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * nginx on loopback as Atlassian's stand-in for {@code accessible-resources}: every request gets the
@@ -65,13 +68,15 @@ final class NginxStandIn implements AutoCloseable {
         Process process = new ProcessBuilder(nginx, "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString())
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
         NginxStandIn standIn = new NginxStandIn(process, port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!standIn.listening()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                standIn.close();
-                throw new IllegalStateException("nginx did not start; see " + prefix.resolve("stdout.log") + " and error.log");
-            }
-            Thread.sleep(50);
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> standIn.listening() || !process.isAlive());
+        } catch (ConditionTimeoutException e) {
+            // handled below: not listening
+        }
+        if (!standIn.listening()) {
+            standIn.close();
+            throw new IllegalStateException("nginx did not start; see " + prefix.resolve("stdout.log") + " and error.log");
         }
         return standIn;
     }

@@ -248,52 +248,65 @@ final class Scenarios {
         // The storm window: from the first due point to two intervals after the last, the target's deadline.
         Instant deadline = lastDue.plus(interval.multipliedBy(2));
         Instant giveUp = lastDue.plus(interval.multipliedBy(8));
-        double checksAtFirstDue = Double.NaN;
-        double checksAtDeadline = Double.NaN;
-        Instant allRefreshedAt = null;
-        double lastChecks = valid.count() + failed(app);
-        long lastSample = System.nanoTime();
-        double lagMax = 0;
-        int maxAwaiting = 0;
-        int maxActive = 0;
-        double minWindowRate = Double.MAX_VALUE;
         System.out.printf(Locale.ROOT, "  | t s (0 = first due, last due at %d) | refreshed (simulator) | refreshed (metric) | failed "
                 + "| checks/s (last 5 s) | demand/s | lag s | in flight | pool active max | awaiting a connection max |%n",
                 dueWithin.toSeconds());
-        while (Instant.now().isBefore(giveUp) && (allRefreshedAt == null || Instant.now().isBefore(deadline))) {
-            Thread.sleep(1000);
-            Instant now = Instant.now();
-            double checks = valid.count() + failed(app);
-            if (Double.isNaN(checksAtFirstDue) && !now.isBefore(firstDue)) {
-                checksAtFirstDue = checks;
-            }
-            if (Double.isNaN(checksAtDeadline) && !now.isBefore(deadline)) {
-                checksAtDeadline = checks;
-            }
-            long done = setup.simulator.refreshCount() - refreshes0;
-            if (allRefreshedAt == null && done >= count) {
-                allRefreshedAt = now;
-            }
-            maxAwaiting = Math.max(maxAwaiting, pool.getThreadsAwaitingConnection());
-            maxActive = Math.max(maxActive, pool.getActiveConnections());
-            long elapsed = System.nanoTime() - lastSample;
-            if (elapsed >= 5_000_000_000L) {
-                double rate = (checks - lastChecks) / (elapsed / 1e9);
-                double lag = lag(app);
-                lagMax = Math.max(lagMax, Double.isNaN(lag) ? 0 : lag);
-                if (!now.isBefore(firstDue) && now.isBefore(deadline)) {
-                    minWindowRate = Math.min(minWindowRate, rate);
+        /** What the run saw, sampled each second; a sample says whether the run is over. */
+        final class Watch {
+            double checksAtFirstDue = Double.NaN;
+            double checksAtDeadline = Double.NaN;
+            Instant allRefreshedAt;
+            double lastChecks = valid.count() + failed(app);
+            long lastSample = System.nanoTime();
+            double lagMax;
+            int maxAwaiting;
+            int maxActive;
+            double minWindowRate = Double.MAX_VALUE;
+
+            /** True once every grant was refreshed and the deadline has passed, or at the time to give up. */
+            boolean sample() {
+                Instant now = Instant.now();
+                double checks = valid.count() + failed(app);
+                if (Double.isNaN(checksAtFirstDue) && !now.isBefore(firstDue)) {
+                    checksAtFirstDue = checks;
                 }
-                System.out.printf(Locale.ROOT, "  | %.0f | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %.0f | %.0f | %d | %d |%n",
-                        Duration.between(firstDue, now).toMillis() / 1000.0, done, refreshed.count() - refreshedMetric0,
-                        failedRefreshes.count() - failed0, rate, demand, lag,
-                        inFlightGauge == null ? Double.NaN : inFlightGauge.value(), maxActive, maxAwaiting);
-                lastChecks = checks;
-                lastSample = System.nanoTime();
-                maxActive = 0;
-                maxAwaiting = 0;
+                if (Double.isNaN(checksAtDeadline) && !now.isBefore(deadline)) {
+                    checksAtDeadline = checks;
+                }
+                long done = setup.simulator.refreshCount() - refreshes0;
+                if (allRefreshedAt == null && done >= count) {
+                    allRefreshedAt = now;
+                }
+                maxAwaiting = Math.max(maxAwaiting, pool.getThreadsAwaitingConnection());
+                maxActive = Math.max(maxActive, pool.getActiveConnections());
+                long elapsed = System.nanoTime() - lastSample;
+                if (elapsed >= 5_000_000_000L) {
+                    double rate = (checks - lastChecks) / (elapsed / 1e9);
+                    double lag = lag(app);
+                    lagMax = Math.max(lagMax, Double.isNaN(lag) ? 0 : lag);
+                    if (!now.isBefore(firstDue) && now.isBefore(deadline)) {
+                        minWindowRate = Math.min(minWindowRate, rate);
+                    }
+                    System.out.printf(Locale.ROOT, "  | %.0f | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %.0f | %.0f | %d | %d |%n",
+                            Duration.between(firstDue, now).toMillis() / 1000.0, done, refreshed.count() - refreshedMetric0,
+                            failedRefreshes.count() - failed0, rate, demand, lag,
+                            inFlightGauge == null ? Double.NaN : inFlightGauge.value(), maxActive, maxAwaiting);
+                    lastChecks = checks;
+                    lastSample = System.nanoTime();
+                    maxActive = 0;
+                    maxAwaiting = 0;
+                }
+                return !now.isBefore(giveUp) || allRefreshedAt != null && !now.isBefore(deadline);
             }
         }
+        Watch watch = new Watch();
+        await().atMost(Duration.between(Instant.now(), giveUp).plusSeconds(10)).pollDelay(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofSeconds(1)).until(watch::sample);
+        double checksAtFirstDue = watch.checksAtFirstDue;
+        double checksAtDeadline = watch.checksAtDeadline;
+        Instant allRefreshedAt = watch.allRefreshedAt;
+        double lagMax = watch.lagMax;
+        double minWindowRate = watch.minWindowRate;
         long notRefreshed = app.database().jdbi().withHandle(handle -> handle
                 .createQuery("SELECT COUNT(*) FROM grants WHERE deleted_at IS NULL AND last_refreshed_at IS NULL").mapTo(Long.class).one());
         List<Object[]> next = app.database().jdbi().withHandle(handle -> handle
@@ -377,12 +390,14 @@ final class Scenarios {
                 // A size a minute: H2's file breathes (see the README), so only a run of many minutes tells growth from that.
                 List<Double> sizes = new ArrayList<>();
                 sizes.add(folderBytes(setup.dataDir) / 1048576.0);
-                for (int minute = 1; minute <= options.h2Minutes; minute++) {
-                    Thread.sleep(60_000);
-                    sizes.add(folderBytes(setup.dataDir) / 1048576.0);
-                    System.out.printf(Locale.ROOT, "  h2 data folder after %d min: %.1f MiB; %s%n", minute, sizes.getLast(),
-                            storeInfo(app));
-                }
+                // The size is the measurement, taken each minute until the last one.
+                await().atMost(Duration.ofMinutes(options.h2Minutes + 1)).pollDelay(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMinutes(1)).until(() -> {
+                            sizes.add(folderBytes(setup.dataDir) / 1048576.0);
+                            System.out.printf(Locale.ROOT, "  h2 data folder after %d min: %.1f MiB; %s%n", sizes.size() - 1,
+                                    sizes.getLast(), storeInfo(app));
+                            return sizes.size() > options.h2Minutes;
+                        });
                 double firstHalf = sizes.subList(0, sizes.size() / 2).stream().mapToDouble(d -> d).max().orElse(0);
                 double secondHalf = sizes.subList(sizes.size() / 2, sizes.size()).stream().mapToDouble(d -> d).max().orElse(0);
                 System.out.printf(Locale.ROOT, "| h2 | data folder, 2,000 grants every 30 s, idle, %d min | %.1f MiB at the start, "

@@ -20,12 +20,7 @@ class AdaptiveLimitTest {
 
     @Test
     void aCheckThatWaitsDoublesTheLimit() throws Exception {
-        fill(4);
-        Thread waiter = waiting();
-        advance(PERIOD);
-        limit.release();
-        waiter.join();
-        assertThat(limit.limit()).isEqualTo(8);
+        raiseFrom4To8CompletingOneCheck();
         assertThat(limit.inFlight()).isEqualTo(4);
     }
 
