@@ -8,6 +8,7 @@ import io.grantwatch.db.migration.V8__postgres_storage;
 import io.grantwatch.config.Config;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -18,14 +19,20 @@ import org.jdbi.v3.core.Jdbi;
  * PostgreSQL run the same migrations from {@code db/migration}. Thread-safe.
  */
 public final class Database implements AutoCloseable {
+    private static final Duration HOUSEKEEPING_INTERVAL = Duration.ofSeconds(1);
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean postgres;
+    /** For an embedded H2 file only: see {@link H2Housekeeping}. */
+    private final H2Housekeeping housekeeping;
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.postgres = dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
+        String url = dataSource.getJdbcUrl();
+        this.housekeeping = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:")
+                && !url.startsWith("jdbc:h2:ssl:") ? new H2Housekeeping(dataSource, HOUSEKEEPING_INTERVAL) : null;
     }
 
     /** Opens the pool and checks that the database answers; {@link DatabaseUnavailableException} if not. */
@@ -114,6 +121,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (housekeeping != null) {
+            housekeeping.close();
+        }
         dataSource.close();
     }
 

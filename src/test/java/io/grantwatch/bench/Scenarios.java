@@ -416,10 +416,10 @@ final class Scenarios {
         Map<String, String> info = new java.util.TreeMap<>();
         app.database().jdbi().useHandle(handle -> handle.createQuery("SELECT SETTING_NAME, SETTING_VALUE FROM"
                         + " INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN ('info.FILL_RATE', 'info.CHUNKS_FILL_RATE',"
-                        + " 'info.CHUNK_COUNT', 'info.PAGE_COUNT_LIVE', 'info.FILE_SIZE')")
+                        + " 'info.CHUNK_COUNT', 'info.PAGE_COUNT_LIVE', 'info.FILE_SIZE', 'info.CHUNKS_FILL_RATE_RW')")
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).forEach(e -> info.put(e.getKey(), e.getValue())));
         return "H2: file fill rate " + info.get("info.FILL_RATE") + "%, chunks' fill rate " + info.get("info.CHUNKS_FILL_RATE")
-                + "%, " + info.get("info.CHUNK_COUNT") + " chunks, " + info.get("info.PAGE_COUNT_LIVE") + " live pages";
+                + "% (" + info.get("info.CHUNKS_FILL_RATE_RW") + "% of those old enough to rewrite), " + info.get("info.CHUNK_COUNT") + " chunks, " + info.get("info.PAGE_COUNT_LIVE") + " live pages";
     }
 
     private static long folderBytes(Path dir) throws Exception {
