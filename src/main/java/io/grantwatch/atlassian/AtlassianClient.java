@@ -3,25 +3,28 @@ package io.grantwatch.atlassian;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grantwatch.Json;
+import io.grantwatch.net.JettyClients;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.api.Request;
+import org.eclipse.jetty.client.util.BytesRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
 
 /**
  * Talks to Atlassian: accessible-resources, the token endpoint (refreshes and the consent flow's code
- * exchange) and {@code /me}. Calls block (run them on virtual
- * threads), and network trouble comes back as a {@code Transient} result, never as an exception.
+ * exchange) and {@code /me}, on Jetty's HTTP client (threads named {@code atlassian-client}). Calls block
+ * (run them on virtual threads), and network trouble comes back as a {@code Transient} result, never as
+ * an exception. A GET whose connection drops before any answer is sent once more, on a new connection:
+ * a kept-alive connection that the server closed just then is not Atlassian's answer.
  * Tokens go into request headers and bodies only: no message this class makes contains one.
  * Thread-safe; one instance serves the whole process.
  */
@@ -32,6 +35,14 @@ public final class AtlassianClient implements AutoCloseable {
     private static final String TOKEN_ENDPOINT = "the token endpoint";
     private static final String ME = "/me";
     private static final String JSON = "application/json";
+    /**
+     * Connections to one host at most, and requests waiting for one: far above the checks in flight
+     * ({@code polling.concurrency}), so that the limit on them stays the adaptive limit's, not the client's.
+     */
+    private static final int MAX_CONNECTIONS = 8_192;
+    private static final int MAX_QUEUED = 65_536;
+    /** A kept-alive connection unused this long is closed. */
+    private static final Duration IDLE = Duration.ofSeconds(30);
     /** How long everyone waits after a 429 that did not say how long. */
     private static final Duration DEFAULT_RATE_LIMIT_PAUSE = Duration.ofSeconds(5);
 
@@ -39,7 +50,6 @@ public final class AtlassianClient implements AutoCloseable {
     private final URI tokenUri;
     private final URI meUri;
     private final Duration requestTimeout;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
     private final Clock clock;
     private final RateGate gate;
@@ -59,11 +69,10 @@ public final class AtlassianClient implements AutoCloseable {
         this.tokenUri = under(authBaseUrl, "/oauth/token");
         this.meUri = under(apiBaseUrl, "/me");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(requestTimeout)
-                .executor(executor)
-                .build();
+        this.http = JettyClients.create("atlassian-client", new ClientConnector(), requestTimeout, IDLE);
+        http.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
+        http.setMaxRequestsQueuedPerDestination(MAX_QUEUED);
+        JettyClients.start(http, "the Atlassian HTTP client");
     }
 
     private static URI under(URI base, String path) {
@@ -72,12 +81,11 @@ public final class AtlassianClient implements AutoCloseable {
     }
 
     public CheckResult accessibleResources(String accessToken) {
-        HttpRequest request = bearerGet(accessibleResourcesUri, accessToken);
+        String authorization = bearer(accessToken);
         try {
             gate.acquire();
-            HttpResponse<byte[]> response = exchange(request, RESOURCES);
-            CheckResult result =
-                    Classifier.accessibleResources(response.statusCode(), response.headers().map(), response.body(), clock.instant());
+            LimitedBody.Answer response = get(accessibleResourcesUri, authorization, RESOURCES);
+            CheckResult result = Classifier.accessibleResources(response.status(), response.headers(), response.body(), clock.instant());
             if (result instanceof CheckResult.Transient failure && failure.reason().equals("rate_limited")) {
                 gate.pause(failure.retryAfter() != null ? failure.retryAfter() : DEFAULT_RATE_LIMIT_PAUSE);
             }
@@ -110,11 +118,11 @@ public final class AtlassianClient implements AutoCloseable {
 
     /** {@code GET {api}/me} with an access token that has the scope {@code read:me}. */
     public AccountResult account(String accessToken) {
-        HttpRequest request = bearerGet(meUri, accessToken);
+        String authorization = bearer(accessToken);
         try {
             gate.acquire();
-            HttpResponse<byte[]> response = exchange(request, ME);
-            return AccountResult.of(response.statusCode(), response.body());
+            LimitedBody.Answer response = get(meUri, authorization, ME);
+            return AccountResult.of(response.status(), response.body());
         } catch (ExchangeFailed failure) {
             return new AccountResult.Failed(failure.getMessage());
         } catch (InterruptedException e) {
@@ -123,26 +131,36 @@ public final class AtlassianClient implements AutoCloseable {
         }
     }
 
-    private HttpRequest bearerGet(URI uri, String accessToken) {
-        return HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + headerSafe(accessToken, "access token"))
-                .header("Accept", JSON)
-                .GET()
-                .build();
+    private static String bearer(String accessToken) {
+        return "Bearer " + headerSafe(accessToken, "access token");
+    }
+
+    /** A GET, sent a second time only when its connection dropped before any answer came. */
+    private LimitedBody.Answer get(URI uri, String authorization, String endpoint) throws ExchangeFailed {
+        try {
+            return exchange(request(uri, HttpMethod.GET).headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization)), endpoint);
+        } catch (ExchangeFailed failure) {
+            if (!failure.beforeAnyAnswer) {
+                throw failure;
+            }
+            return exchange(request(uri, HttpMethod.GET).headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization)), endpoint);
+        }
+    }
+
+    private Request request(URI uri, HttpMethod method) {
+        return http.newRequest(uri)
+                .method(method)
+                .headers(h -> h.put(HttpHeader.ACCEPT, JSON))
+                .timeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private RefreshResult tokenEndpoint(ObjectNode body) {
-        HttpRequest request = HttpRequest.newBuilder(tokenUri)
-                .timeout(requestTimeout)
-                .header("Content-Type", JSON)
-                .header("Accept", JSON)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)))
-                .build();
+        byte[] json = bytes(body);
         try {
             gate.acquire();
-            HttpResponse<byte[]> response = exchange(request, TOKEN_ENDPOINT);
-            RefreshResult result = Classifier.refresh(response.statusCode(), response.headers().map(), response.body(), clock.instant());
+            LimitedBody.Answer response = exchange(request(tokenUri, HttpMethod.POST).body(new BytesRequestContent(JSON, json)),
+                    TOKEN_ENDPOINT);
+            RefreshResult result = Classifier.refresh(response.status(), response.headers(), response.body(), clock.instant());
             if (result instanceof RefreshResult.Transient failure && failure.reason().equals("rate_limited")) {
                 gate.pause(failure.retryAfter() != null ? failure.retryAfter() : DEFAULT_RATE_LIMIT_PAUSE);
             }
@@ -157,11 +175,10 @@ public final class AtlassianClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
-        executor.close();
+        JettyClients.stop(http);
     }
 
-    // The JDK would reject such a value with a message that quotes it; we say what is wrong without it.
+    // An HTTP library would reject such a value with a message that quotes it, or send it; we say what is wrong without it.
     private static String headerSafe(String token, String what) {
         Objects.requireNonNull(token, what);
         if (token.isEmpty() || !token.chars().allMatch(c -> c > ' ' && c <= '~')) {
@@ -178,47 +195,55 @@ public final class AtlassianClient implements AutoCloseable {
         }
     }
 
-    /** Sends and reads the whole answer within the request timeout, headers and body together. */
-    private HttpResponse<byte[]> exchange(HttpRequest request, String endpoint) throws ExchangeFailed {
-        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, LimitedBody.handler(MAX_BODY_BYTES));
+    /**
+     * Sends and reads the whole answer within the request timeout, headers and body together (Jetty's
+     * total timeout, which also counts the wait for a connection).
+     */
+    private LimitedBody.Answer exchange(Request request, String endpoint) throws ExchangeFailed {
+        LimitedBody listener = new LimitedBody(MAX_BODY_BYTES);
+        request.send(listener);
         try {
-            return answer.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            // The total timeout ends the exchange; the margin only guards against an answer that never completes.
+            return listener.answer().get(requestTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            answer.cancel(true);
+            request.abort(e);
             throw timeout(endpoint);
         } catch (InterruptedException e) {
-            answer.cancel(true);
+            request.abort(e);
             Thread.currentThread().interrupt();
-            throw new ExchangeFailed("connection_failed", "interrupted while waiting for " + endpoint);
+            throw new ExchangeFailed("connection_failed", "interrupted while waiting for " + endpoint, false);
         } catch (ExecutionException e) {
-            throw failure(e.getCause(), endpoint);
+            throw failure(e.getCause(), endpoint, !listener.responded());
         }
     }
 
     private ExchangeFailed timeout(String endpoint) {
-        return new ExchangeFailed("timeout", "no answer from " + endpoint + " within " + requestTimeout);
+        return new ExchangeFailed("timeout", "no answer from " + endpoint + " within " + requestTimeout, false);
     }
 
     // Only exception class names go into the detail: their messages are not ours to vouch for.
-    private ExchangeFailed failure(Throwable cause, String endpoint) {
+    private ExchangeFailed failure(Throwable cause, String endpoint, boolean beforeAnyAnswer) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof LimitedBody.TooLarge) {
-                return new ExchangeFailed("body_too_large", "answer from " + endpoint + " over " + MAX_BODY_BYTES + " bytes");
+                return new ExchangeFailed("body_too_large", "answer from " + endpoint + " over " + MAX_BODY_BYTES + " bytes", false);
             }
-            if (t instanceof HttpTimeoutException) {
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
                 return timeout(endpoint);
             }
         }
         String kind = cause == null ? "unknown failure" : cause.getClass().getSimpleName();
-        return new ExchangeFailed("connection_failed", "no answer from " + endpoint + " (" + kind + ")");
+        return new ExchangeFailed("connection_failed", "no answer from " + endpoint + " (" + kind + ")", beforeAnyAnswer);
     }
 
     private static final class ExchangeFailed extends Exception {
         private final String reason;
+        /** The connection failed before any of an answer came: a GET may be sent again. */
+        private final boolean beforeAnyAnswer;
 
-        ExchangeFailed(String reason, String detail) {
+        ExchangeFailed(String reason, String detail, boolean beforeAnyAnswer) {
             super(detail, null, false, false);
             this.reason = reason;
+            this.beforeAnyAnswer = beforeAnyAnswer;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.grantwatch.delivery;
 
+import io.grantwatch.net.JettyClients;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
@@ -24,18 +25,14 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.ContinueProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.HttpClientTransport;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.api.Response;
-import org.eclipse.jetty.client.http.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.util.BytesRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.HttpCookieStore;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * POSTs one request to a receiver, and always answers with a {@link Result}: the whole exchange,
@@ -70,32 +67,14 @@ final class WebhookSender implements AutoCloseable {
         tlsFactory.setEndpointIdentificationAlgorithm("HTTPS");
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tlsFactory);
-        HttpClientTransport transport = new HttpClientTransportOverHTTP(connector);
-        client = new HttpClient(transport);
-        client.setName(THREADS);
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName(THREADS);
-        threads.setDaemon(true);
-        client.setExecutor(threads);
+        client = JettyClients.create(THREADS, connector, timeout, Duration.ofSeconds(30));
         // Resolving here rather than in the client library is what defeats DNS rebinding: the client
         // connects only to the addresses ReceiverGuard has just checked, never to a second lookup's
         // answer, so a name that changes its answer cannot reach a metadata or private address.
         client.setSocketAddressResolver(checkedResolver());
-        client.setFollowRedirects(false);
-        client.setCookieStore(new HttpCookieStore.Empty());
-        client.setUserAgentField(null);
-        client.setConnectTimeout(Math.max(1, timeout.toMillis()));
-        client.setIdleTimeout(Duration.ofSeconds(30).toMillis());
-        try {
-            client.start();
-        } catch (Exception e) {
-            stopQuietly();
-            throw new IllegalStateException("cannot start the webhook HTTP client", e);
-        }
-        // Added at start: a receiver's 3xx, 401 or 101 is its answer, and its body is not decompressed.
-        client.getProtocolHandlers().clear();
+        // A receiver's 3xx, 401 or 101 is its answer, and its body is not decompressed; an expected 100 is waited for.
+        JettyClients.start(client, "the webhook HTTP client");
         client.getProtocolHandlers().put(new ContinueProtocolHandler());
-        client.getContentDecoderFactories().clear();
     }
 
     private static SSLContext defaultTls() {
@@ -274,17 +253,9 @@ final class WebhookSender implements AutoCloseable {
         }
     }
 
-    private void stopQuietly() {
-        try {
-            client.stop();
-        } catch (Exception e) {
-            // Stopping is best effort; the threads are daemons.
-        }
-    }
-
     @Override
     public void close() {
         // Aborts the exchanges in flight and stops the client's threads; the attempts are made again anyway.
-        stopQuietly();
+        JettyClients.stop(client);
     }
 }

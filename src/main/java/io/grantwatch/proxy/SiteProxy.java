@@ -4,6 +4,7 @@ import io.grantwatch.config.Config;
 import io.grantwatch.core.GrantStatus;
 import io.grantwatch.grants.Access;
 import io.grantwatch.grants.GrantService;
+import io.grantwatch.net.JettyClients;
 import io.grantwatch.tokens.TokenService;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -20,13 +21,10 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.api.Response;
-import org.eclipse.jetty.client.http.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.client.util.InputStreamRequestContent;
 import org.eclipse.jetty.client.util.InputStreamResponseListener;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.HttpCookieStore;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,29 +74,12 @@ public final class SiteProxy implements AutoCloseable {
         this.tokens = new CallTokens(tokens, refreshMargin, clock);
         this.checks = new SharedCheck(grants);
         this.metrics = metrics;
-        this.http = new HttpClient(new HttpClientTransportOverHTTP(new ClientConnector()));
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName(THREADS);
-        threads.setDaemon(true);
-        http.setExecutor(threads);
-        http.setName(THREADS);
-        http.setFollowRedirects(false);
-        http.setCookieStore(new HttpCookieStore.Empty());
-        http.setUserAgentField(null);
-        http.setConnectTimeout(Math.max(1, timeout.toMillis()));
-        // Not proxy.timeout: a caller that reads a large body slowly leaves the site's connection idle meanwhile.
-        http.setIdleTimeout(IDLE.toMillis());
+        // Not proxy.timeout as the idle timeout: a caller that reads a large body slowly leaves the site's connection idle meanwhile.
+        this.http = JettyClients.create(THREADS, new ClientConnector(), timeout, IDLE);
         http.setMaxConnectionsPerDestination(CONNECTIONS);
         http.setMaxRequestsQueuedPerDestination(QUEUED);
-        try {
-            http.start();
-        } catch (Exception e) {
-            close();
-            throw new IllegalStateException("cannot start the site API HTTP client", e);
-        }
-        // Added at start: a site's 3xx, 401 or 407 is its answer, passed on; its body is passed on as it came.
-        http.getProtocolHandlers().clear();
-        http.getContentDecoderFactories().clear();
+        // A site's 3xx, 401 or 407 is its answer, passed on; its body is passed on as it came.
+        JettyClients.start(http, "the site API HTTP client");
     }
 
     /**
@@ -278,11 +259,7 @@ public final class SiteProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            http.stop();
-        } catch (Exception e) {
-            log.warn("Stopping the site API HTTP client failed: {}", e.getClass().getName());
-        }
+        JettyClients.stop(http);
     }
 
     /** A request body that fails once it passes the limit, for bodies sent without a length. */

@@ -196,10 +196,31 @@ class AtlassianClientTest {
 
     @Test
     void aDroppedConnectionIsAConnectionFailure() {
-        // The JDK client retries a GET once when the connection drops before any answer, so drop both.
+        // A GET is sent once more when its connection drops before any answer (a kept-alive connection the
+        // server closed just then), so drop both.
         simulator.failNext(2, Fault.RESET);
 
         assertThat(transientCheck(check()).reason()).isEqualTo("connection_failed");
+    }
+
+    @Test
+    void aGetWhoseConnectionDropsOnceIsSentAgain() {
+        simulator.failNext(1, Fault.RESET);
+        long before = simulator.accessibleResourcesRequests();
+
+        assertThat(check()).isEqualTo(new CheckResult.Valid(expected(JIRA, EVERYTHING)));
+        assertThat(simulator.accessibleResourcesRequests() - before).as("requests: the dropped one and the answered one").isEqualTo(2);
+    }
+
+    @Test
+    void aRefreshWhoseConnectionDropsIsNotSentAgain() {
+        String refreshToken = grant.refreshToken();
+        simulator.failNextRefresh(1, Fault.RESET);
+
+        // Sent again, the refresh would have been answered: the POST is not repeated, the caller decides.
+        assertThat(((RefreshResult.Transient) refresh(refreshToken)).reason()).isEqualTo("connection_failed");
+        assertThat(refreshed(refresh(refreshToken)).accessToken()).isNotNull();
+        assertThat(simulator.retiredRefreshTokenPresentations()).as("the refresh token was not spent by the dropped call").isZero();
     }
 
     @Test
