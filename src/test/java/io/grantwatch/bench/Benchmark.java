@@ -70,6 +70,8 @@ public final class Benchmark {
     final String standIn;
     /** Appended to the scenarios' H2 URL, for experiments with H2's settings (e.g. ";RETENTION_TIME=1000"). */
     final String h2UrlOptions;
+    /** {@code --capacity stand-in}: of the tail scenario's capacity runs, only the stand-in's (for A/B runs of one figure). */
+    final boolean standInCapacityOnly;
     /** Grants in the {@code storm} scenario. */
     final int stormGrants;
     /** The token endpoint's latency in the {@code storm} scenario. */
@@ -86,6 +88,7 @@ public final class Benchmark {
         hangShare = Double.parseDouble(options.getOrDefault("hang-share", "0"));
         h2Minutes = Integer.parseInt(options.getOrDefault("h2-minutes", "10"));
         standIn = options.get("stand-in");
+        standInCapacityOnly = "stand-in".equals(options.getOrDefault("capacity", "all"));
         h2UrlOptions = options.getOrDefault("h2-url-options", "");
         stormGrants = Integer.parseInt(options.getOrDefault("storm-grants", "20000"));
         refreshLatency = Duration.parse(options.getOrDefault("refresh-latency", "PT0.15S"));

@@ -55,14 +55,18 @@ final class Scenarios {
     void tail() throws Exception {
         List<Row> rows = new ArrayList<>();
         for (String database : options.databases) {
-            rows.add(run(database, "capacity, no tail", 10_000, null, false));
+            if (!options.standInCapacityOnly) {
+                rows.add(run(database, "capacity, no tail", 10_000, null, false));
+            }
             if (options.standIn != null) {
                 try (NginxStandIn nginx = NginxStandIn.start(options.standIn)) {
                     rows.add(run(database, "capacity, no tail, nginx stand-in", 10_000, null, false,
                             Map.of("GRANTWATCH_ATLASSIAN_APIBASEURL", nginx.baseUrl().toString())));
                 }
             }
-            rows.add(run(database, "capacity, tail", 10_000, null, true));
+            if (!options.standInCapacityOnly) {
+                rows.add(run(database, "capacity, tail", 10_000, null, true));
+            }
             for (int demand : options.demands) {
                 rows.add(run(database, "demand " + demand + "/s, tail", demand * (int) options.demandInterval.toSeconds(),
                         options.demandInterval, true));
