@@ -11,6 +11,7 @@ import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * at all, and so no housekeeping: every poll left a few sparse chunks behind, and the file grew for as
  * long as grantwatch ran (a 25-minute run: 58.7 to 96.0 MiB, its chunks 3 to 5% live).
  *
- * <p>This runs the same rewrite on a timer: each tick, at most {@link #WRITE_LIMIT} bytes of live pages
- * are copied out of the sparsest chunks older than the retention time, through H2's public
- * {@link MVStore#compact(int, int)}. It is written here because H2 offers no SQL for it; it reaches the
- * store through H2's own session classes (H2 2.3), as its tools do. A failed tick is logged and the next
- * one tries again; nothing here touches a row.
+ * <p>This runs the same housekeeping on a timer (see {@link #tick()}), through H2's public
+ * {@link MVStore#compact(int, int)} and {@link RandomAccessStore#compactMoveChunks(int, long, MVStore)}. It is
+ * written here because H2 offers no SQL for it; it reaches the store through H2's own session classes
+ * (H2 2.3), as its tools do. A failed round is logged and the next one tries again; nothing here touches a
+ * row.
  */
 final class H2Housekeeping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(H2Housekeeping.class);
@@ -37,6 +38,8 @@ final class H2Housekeeping implements AutoCloseable {
     static final int TARGET_FILL_RATE = 90;
     /** The live bytes one tick copies at most: about what H2's own housekeeping does in a busy second. */
     static final int WRITE_LIMIT = 4 * 1024 * 1024;
+    /** The bytes of chunks one tick moves at most from the end of the file into the holes freed before them. */
+    static final long MOVE_LIMIT = 4 * 1024 * 1024;
 
     private final DataSource dataSource;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -50,11 +53,24 @@ final class H2Housekeeping implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::tick, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One rewrite; true when some chunk was rewritten. */
+    /**
+     * One round, as H2's background housekeeping does it: the sparsest old chunks' live pages are copied
+     * out (their chunks are freed once those copies are committed and the retention time has passed), and,
+     * when the file holds more free space than {@code 100 - TARGET_FILL_RATE} percent, chunks near its end
+     * are moved into the holes so that the file can be cut short (H2 syncs the file before it overwrites
+     * anything). True when some chunk was rewritten.
+     */
     boolean tick() {
         try (Connection connection = dataSource.getConnection()) {
             MVStore store = store(connection);
-            return store != null && !store.isClosed() && store.compact(TARGET_FILL_RATE, WRITE_LIMIT);
+            if (store == null || store.isClosed()) {
+                return false;
+            }
+            boolean rewritten = store.compact(TARGET_FILL_RATE, WRITE_LIMIT);
+            if (store.getFileStore() instanceof RandomAccessStore file && store.getFillRate() < TARGET_FILL_RATE) {
+                file.compactMoveChunks(TARGET_FILL_RATE, MOVE_LIMIT, store);
+            }
+            return rewritten;
         } catch (SQLException | RuntimeException e) {
             log.debug("H2 housekeeping skipped a round: {}", e.toString());
             return false;
