@@ -37,6 +37,12 @@ final class NginxStandIn implements AutoCloseable {
         try (var fixture = NginxStandIn.class.getResourceAsStream(FIXTURE)) {
             Files.write(answer, fixture.readAllBytes());
         }
+        // Started as root, nginx's worker runs as another user (nobody, www-data): it must be able to read the
+        // answer, or every check gets nginx's 403 page (a transient failure) and the capacity measured is that of failures.
+        for (Path path = answer; path.startsWith(prefix); path = path.getParent()) {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+        }
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();

@@ -87,6 +87,74 @@ final class Scenarios {
                 r.machineCpuPer1000);
     }
 
+    private static final String[] POSTGRES_COUNTERS =
+            {"xact_commit", "tup_returned", "tup_fetched", "tup_inserted", "tup_updated", "tup_deleted", "blks_hit"};
+
+    /** PostgreSQL's own counts for the benchmark's database (pg_stat_database), or null on H2. */
+    private static long[] postgresCounters(Application app) {
+        if (!app.database().isPostgres()) {
+            return null;
+        }
+        return app.database().jdbi().withHandle(handle -> handle.createQuery("SELECT " + String.join(", ", POSTGRES_COUNTERS)
+                + " FROM pg_stat_database WHERE datname = current_database()").map((rs, ctx) -> {
+                    long[] counts = new long[POSTGRES_COUNTERS.length];
+                    for (int i = 0; i < counts.length; i++) {
+                        counts[i] = rs.getLong(i + 1);
+                    }
+                    return counts;
+                }).one());
+    }
+
+    private static final String[] TABLE_COUNTERS = {"n_tup_upd", "n_tup_hot_upd", "seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch"};
+
+    /** pg_stat_user_tables for the benchmark's database, by table, or null on H2. */
+    private static Map<String, long[]> postgresTables(Application app) {
+        if (!app.database().isPostgres()) {
+            return null;
+        }
+        Map<String, long[]> tables = new java.util.TreeMap<>();
+        app.database().jdbi().useHandle(handle -> handle.createQuery("SELECT relname, " + String.join(", ", TABLE_COUNTERS)
+                + " FROM pg_stat_user_tables").map((rs, ctx) -> {
+                    long[] counts = new long[TABLE_COUNTERS.length];
+                    for (int i = 0; i < counts.length; i++) {
+                        counts[i] = rs.getLong(i + 2);
+                    }
+                    return Map.entry(rs.getString(1), counts);
+                }).forEach(e -> tables.put(e.getKey(), e.getValue())));
+        return tables;
+    }
+
+    /** The tables the database worked on over the measured span, per 1,000 checks. */
+    private static void printPostgresTables(Map<String, long[]> before, Map<String, long[]> after, double checks) {
+        if (before == null || after == null || checks <= 0) {
+            return;
+        }
+        after.forEach((table, counts) -> {
+            long[] was = before.getOrDefault(table, new long[counts.length]);
+            StringBuilder line = new StringBuilder();
+            long total = 0;
+            for (int i = 0; i < counts.length; i++) {
+                total += counts[i] - was[i];
+                line.append(String.format(Locale.ROOT, " %s %,.0f", TABLE_COUNTERS[i], (counts[i] - was[i]) / checks * 1000));
+            }
+            if (total > 0) {
+                System.out.println("  postgres table " + table + " per 1,000 checks:" + line);
+            }
+        });
+    }
+
+    /** What the database did per 1,000 checks over the measured span: where a design's database work differs. */
+    private static void printPostgresWork(long[] before, long[] after, double checks) {
+        if (before == null || after == null || checks <= 0) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("  postgres per 1,000 checks:");
+        for (int i = 0; i < POSTGRES_COUNTERS.length; i++) {
+            line.append(String.format(Locale.ROOT, " %s %,.0f", POSTGRES_COUNTERS[i], (after[i] - before[i]) / checks * 1000));
+        }
+        System.out.println(line);
+    }
+
     /**
      * CPU seconds the whole machine has spent busy (Linux's /proc/stat: user, nice, system, irq, softirq,
      * steal), so that PostgreSQL's and the stand-in's share of a check count too; NaN elsewhere.
@@ -120,8 +188,11 @@ final class Scenarios {
                 warmUp(app, valid, grants, pollEvery.multipliedBy(3).plusSeconds(30));
                 var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
                 double checks0 = valid.count() + failed(app);
+                double valid0 = valid.count();
                 long cpu0 = os.getProcessCpuTime();
                 double machine0 = machineBusySeconds();
+                long[] pg0 = postgresCounters(app);
+                Map<String, long[]> tables0 = postgresTables(app);
                 long start = System.nanoTime();
                 double lagMax = 0;
                 double inFlight = 0;
@@ -137,6 +208,13 @@ final class Scenarios {
                 double checks = valid.count() + failed(app) - checks0;
                 double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
                 double machine = machineBusySeconds() - machine0;
+                System.out.printf(Locale.ROOT, "  postgres run outcomes: %,.0f valid, %,.0f transient%n", valid.count() - valid0,
+                        checks - (valid.count() - valid0));
+                app.database().jdbi().useHandle(handle -> handle.createQuery("SELECT COALESCE(last_error, '-') || ' ' || status, COUNT(*)"
+                        + " FROM grants GROUP BY 1 ORDER BY 2 DESC LIMIT 3").map((rs, ctx) -> rs.getString(1) + ": " + rs.getLong(2))
+                        .forEach(line -> System.out.println("  postgres grants: " + line)));
+                printPostgresWork(pg0, postgresCounters(app), checks);
+                printPostgresTables(tables0, postgresTables(app), checks);
                 Row row = new Row(database, what, grants, interval == null ? Double.NaN : grants / (double) interval.toSeconds(),
                         checks / seconds, lagMax, inFlight / samples, cpu / checks * 1000, machine / checks * 1000, "");
                 System.out.println(format(row));
