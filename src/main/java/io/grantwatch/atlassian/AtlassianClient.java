@@ -137,13 +137,14 @@ public final class AtlassianClient implements AutoCloseable {
 
     /** A GET, sent a second time only when its connection dropped before any answer came. */
     private LimitedBody.Answer get(URI uri, String authorization, String endpoint) throws ExchangeFailed {
-        try {
-            return exchange(request(uri, HttpMethod.GET).headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization)), endpoint);
-        } catch (ExchangeFailed failure) {
-            if (!failure.beforeAnyAnswer) {
-                throw failure;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return exchange(request(uri, HttpMethod.GET).headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization)), endpoint);
+            } catch (ExchangeFailed failure) {
+                if (attempt == 2 || !failure.beforeAnyAnswer) {
+                    throw failure;
+                }
             }
-            return exchange(request(uri, HttpMethod.GET).headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization)), endpoint);
         }
     }
 
